@@ -1,0 +1,37 @@
+"""The nianbao command line: each command lives in its own module and only parses arguments,
+then calls the library. Errors meant for users print as one message and set the exit status."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ..errors import NianbaoError
+
+# One module per command; each has add_parser(subparsers) and run(args) -> int.
+COMMANDS = ("render",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告：生成、核对、审计 / "
+                                     "annual reports on government information disclosure: render, check, audit")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f".{name}", __name__).add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except NianbaoError as error:
+        print(f"nianbao {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"nianbao {args.command}: 已中断 / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

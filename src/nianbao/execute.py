@@ -1,0 +1,79 @@
+"""Run the report notebook with papermill: readable parameters, a fresh kernel, a hard timeout."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+from papermill.exceptions import PapermillExecutionError
+from papermill.translators import PythonTranslator, papermill_translators
+
+from .errors import RenderError
+
+KERNEL_NAME = "nianbao"
+CELL_TIMEOUT = 600  # seconds; a report cell that runs longer is hung, not slow
+
+
+class ReadablePythonTranslator(PythonTranslator):
+    """Inject str parameters as repr() literals: 「焦作市教育局」 stays readable, and quotes,
+    backslashes, newlines and triple quotes in untrusted text stay inert (papermill writes
+    \\uXXXX escapes, correct but unreadable for an auditor)."""
+
+    @classmethod
+    def translate_str(cls, val):
+        return repr(str(val))
+
+
+papermill_translators.register("python", ReadablePythonTranslator)
+
+
+def ensure_kernel(name: str = KERNEL_NAME) -> str:
+    """A kernelspec for this interpreter (the venv), installed under sys.prefix on first use,
+    so a user-level 'python3' kernel pointing at another Python can never run our reports."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+            return name
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=name, display_name="Python (nianbao)", prefix=sys.prefix)
+    return name
+
+
+def failing_cell(nb) -> tuple[int, str, str]:
+    """(cell index, ename, evalue) of the first error output in an executed notebook, else (-1,'','')."""
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return index, out.get("ename", ""), out.get("evalue", "")
+    return -1, "", ""
+
+
+def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
+                   timeout: int = CELL_TIMEOUT, **engine_kwargs) -> nbformat.NotebookNode:
+    """Execute notebook into output; raise RenderError naming the failing cell."""
+    env_home = os.environ.setdefault("NIANBAO_HOME", str(Path(cwd).resolve().parent))
+    del env_home
+    engine_kwargs.setdefault("kernel_name", ensure_kernel())
+    try:
+        nb = papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, cwd=str(cwd), progress_bar=False,
+            log_output=False, request_save_on_cell_execute=False, execution_timeout=timeout,
+            shutdown_kernel="immediate", **engine_kwargs)
+    except PapermillExecutionError as error:
+        raise RenderError(
+            f"报告笔记本第 {error.cell_index} 个单元格执行出错：{error.ename}: {error.evalue}",
+            f"the report notebook failed in cell {error.cell_index}: {error.ename}: {error.evalue}",
+            file=str(output)) from None
+    # A failure papermill did not raise (nteract/papermill#501): trust the metadata and the outputs.
+    index, ename, evalue = failing_cell(nb)
+    if nb.metadata.get("papermill", {}).get("exception") or index >= 0:
+        raise RenderError(f"报告笔记本第 {index} 个单元格执行出错：{ename}: {evalue}",
+                          f"the report notebook failed in cell {index}: {ename}: {evalue}", file=str(output))
+    return nb

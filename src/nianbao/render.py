@@ -1,0 +1,126 @@
+"""Render one report: load and validate its source, execute the notebook, write HTML and PDF.
+
+Nothing is written under outputs/ until the source has loaded cleanly, and a report directory
+is replaced only by a complete new one (built beside it, then renamed into place).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill
+import yaml
+
+from . import paths
+from .errors import Problem, SourceError, UsageError
+from .execute import execute_report
+from .publish import ChromiumMissing, PdfPrinter, notebook_to_html
+from .sources import Report, load_report, parse_yaml, read_text
+
+NOTEBOOK = Path("notebooks") / "annual_report.ipynb"
+
+
+@dataclass
+class RenderResult:
+    agency: str
+    year: int
+    out_dir: Path
+    report: Report
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def notebook_parameters(root: Path) -> dict:
+    """The parameters the report notebook declares (its 'parameters' cell), with defaults."""
+    return {name: info["default"] for name, info in papermill.inspect_notebook(str(root / NOTEBOOK)).items()}
+
+
+def load_params(root: Path, year: int, agency: str) -> dict:
+    """params/<year>/<agency>.yaml, checked against the notebook's parameters; defaults when absent."""
+    path = paths.params_path(root, year, agency)
+    if not path.is_file():
+        return {"agency": agency, "year": year}
+    data = parse_yaml(read_text(path), str(path))
+    if not isinstance(data, dict):
+        raise SourceError(str(path), [Problem("（文件顶层 / top level）", "参数映射（agency、year 等）",
+                                              "a mapping of parameters (agency, year, ...)", repr(data)[:60])])
+    known = notebook_parameters(root)
+    problems = [Problem(str(k), f"笔记本参数之一：{'、'.join(known)}", f"one of the notebook's parameters: {', '.join(known)}",
+                        str(k)) for k in data if k not in known]
+    problems += [Problem(k, "存在（缺少此项）", "to be present (it is missing)") for k in ("agency", "year") if k not in data]
+    if not problems and (data["agency"] != agency or data["year"] != year):
+        problems.append(Problem("agency/year", f"与文件位置一致：{agency} / {year}", f"to match the file's place: {agency} / {year}",
+                                f"{data['agency']} / {data['year']}"))
+    if problems:
+        raise SourceError(str(path), problems)
+    return dict(data)
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put a complete new report directory in place of the old one."""
+    old = None
+    if target.is_symlink():
+        target.unlink()
+    elif target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.rename(target, old)
+    os.rename(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def outputs_root(root: Path) -> Path:
+    out = root / "outputs"
+    out.mkdir(exist_ok=True)
+    return out
+
+
+def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPrinter | None = None,
+                  pdf: bool = True) -> RenderResult:
+    root = Path(root) if root else paths.project_dir()
+    agency, year = paths.check_agency_id(agency), paths.check_year(year)
+    params = load_params(root, year, agency)
+    source = Path(params.get("data_dir") or root / "data") / str(year) / f"{agency}.yaml"
+    if not source.is_file():
+        raise UsageError(f"没有 {agency} 的 {year} 年源数据（应在 {source}）",
+                         f"no {year} source data for {agency} (expected at {source})")
+    report = load_report(source)  # bad input stops here, before anything is written
+
+    out_root = outputs_root(root)
+    target = paths.output_dir(root, year, agency)
+    if not paths.inside(target.parent, out_root):
+        raise UsageError(f"输出目录 {target.parent} 不在 outputs/ 之内", f"output directory {target.parent} is outside outputs/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
+    work.chmod(0o755)  # a published directory, readable like any other
+    result = RenderResult(agency, year, target, report)
+    try:
+        t0 = time.perf_counter()
+        nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks")
+        t1 = time.perf_counter()
+        (work / "report.html").write_text(notebook_to_html(nb, root / "templates", report.title), encoding="utf-8")
+        t2 = time.perf_counter()
+        result.timings.update(execute=t1 - t0, html=t2 - t1)
+        if pdf:
+            try:
+                own = printer is None
+                printer = printer or PdfPrinter()
+                try:
+                    (work / "report.pdf").write_bytes(printer.print_pdf(work / "report.html"))
+                finally:
+                    if own:
+                        printer.close()
+            except ChromiumMissing as missing:
+                result.warnings.append(str(missing))
+            result.timings["pdf"] = time.perf_counter() - t2
+        result.files = sorted(p.name for p in work.iterdir())
+        _replace_dir(work, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return result

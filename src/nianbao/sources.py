@@ -1,0 +1,384 @@
+"""Source data: one YAML file per agency and year, loaded into a validated Report.
+
+The schema is derived from the format declaration (formats.py). Loading collects every
+problem before reporting (file, field, what was expected), so an analyst fixes a file in
+one pass. Blank cells (YAML null, ~) load as None — missing, never silently 0 — and are
+flagged by rule R12.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from . import formats
+from .errors import NianbaoError, Problem, SourceError
+from .formats import COUNT, DELTA, MONEY, Format
+
+MAX_COUNT = 10**9  # more applications or decisions than this is a typo, not a count
+MAX_MONEY = Decimal(10) ** 12
+MONEY_UNITS = ("亿元", "万元", "元")
+TOP_KEYS = ("agency", "year", "format", "title", "preamble", "sections", "headings",
+            "table2", "table3", "table4", "options", "gaps", "source")
+OPTION_KEYS = {"fee_decimals": "0–6 之间的整数 / an integer 0–6",
+               "published": "发布日期文本 / a publication date as text",
+               "draft": "true/false"}
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount as printed: the number and the unit written with it ('' when none)."""
+
+    amount: Decimal
+    unit: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    def __float__(self) -> float:
+        return float(self.amount)
+
+
+@dataclass
+class Report:
+    agency: str
+    year: int
+    format: Format
+    title: str = ""
+    preamble: str = ""
+    sections: dict[str, str] = field(default_factory=dict)  # 一…六 → text (paragraphs split by blank lines)
+    headings: dict[str, str] = field(default_factory=dict)  # 一…六 → heading as published, where it differs
+    table2: dict[str, list] = field(default_factory=dict)  # row label → cells of its block
+    table3: dict[str, list] = field(default_factory=dict)  # row key → 7 cells
+    table4: dict[str, list] = field(default_factory=dict)  # group key → 5 cells
+    options: dict = field(default_factory=dict)
+    gaps: list[dict] = field(default_factory=list)  # cells an importer could not read with confidence
+    source: str = ""  # where the data came from (an imported file), free text
+    path: str = ""  # the file it was loaded from
+
+    def __post_init__(self):
+        if not self.title:
+            self.title = formats.report_title(self.agency, self.year)
+
+    def heading(self, number: str) -> str:
+        return self.headings.get(number) or next(s.heading for s in self.format.sections if s.number == number)
+
+
+# ------------------------------------------------------------------ reading
+def read_text(path: Path) -> str:
+    """Read a text file in UTF-8 (a BOM is fine) or GB18030/GBK, else say where the bad bytes are."""
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            pos = utf8_error.start
+            raise NianbaoError(
+                f"不是 UTF-8 或 GB18030 编码的文本：第 {pos} 字节起无法解码（{raw[pos:pos + 4]!r}）",
+                f"not UTF-8 or GB18030 text: undecodable bytes at offset {pos} ({raw[pos:pos + 4]!r})",
+                file=str(path),
+            ) from None
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (重复的键 {key!r})", key_node.start_mark)
+        seen[key] = True
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, file: str) -> object:
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列 / line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise NianbaoError(f"{where}不是有效的 YAML：{problem}", f"{where}not valid YAML: {problem}", file=file) from None
+
+
+def load_report(path: str | Path) -> Report:
+    """Load and validate one source file; raise SourceError listing every problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise NianbaoError("找不到源数据文件", "source data file not found", file=str(path))
+    data = parse_yaml(read_text(path), str(path))
+    report = parse_report(data, str(path))
+    folder_year = path.parent.name
+    if re.fullmatch(r"\d{4}", folder_year) and int(folder_year) != report.year:
+        raise SourceError(str(path), [Problem("year", f"与所在目录一致的 {folder_year}",
+                                              f"{folder_year}, the year of its folder", str(report.year))])
+    return report
+
+
+# ------------------------------------------------------------------ validation
+class _Checker:
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, zh: str, en: str, found=None) -> None:
+        self.problems.append(Problem(where, zh, en, "" if found is None else _show(found)))
+
+    def mapping(self, value, where: str, required=True) -> dict:
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            self.add(where, "一个映射（键: 值）", "a mapping (key: value)", value)
+            return {}
+        return value
+
+    def keys(self, mapping: dict, allowed, where: str, required=()) -> None:
+        for key in mapping:
+            if key not in allowed:
+                hint = _closest(str(key), allowed)
+                self.add(f"{where}.{key}" if where else str(key),
+                         f"已知的键之一{('（是否为 ' + hint + '？）') if hint else ''}：{'、'.join(map(str, allowed))}",
+                         f"one of the known keys{(' (did you mean ' + hint + '?)') if hint else ''}", key)
+        for key in required:
+            if key not in mapping:
+                self.add(f"{where}.{key}" if where else str(key), "存在（缺少此项）", "to be present (it is missing)")
+
+    def text(self, value, where: str) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.add(where, "文字", "text", value)
+            return ""
+        return value
+
+    def cell(self, value, kind: str, where: str):
+        """One table cell: None (blank) or a value of the declared kind."""
+        if value is None:
+            return None
+        if kind == MONEY:
+            return self._money(value, where)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(where, "整数（阿拉伯数字，不带单位和千分位）" if kind == DELTA else "非负整数（阿拉伯数字，不带单位和千分位）",
+                     "a whole number (digits only, no unit or separators)" if kind == DELTA
+                     else "a non-negative whole number (digits only, no unit or separators)", value)
+            return None
+        if kind == COUNT and value < 0:
+            self.add(where, "非负整数", "a non-negative whole number", value)
+            return None
+        if abs(value) > MAX_COUNT:
+            self.add(where, f"不超过 {MAX_COUNT} 的数", f"a number no larger than {MAX_COUNT}", value)
+            return None
+        return value
+
+    def _money(self, value, where: str):
+        unit = ""
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            amount = None
+        elif isinstance(value, str):
+            text = value.strip()
+            unit = next((u for u in MONEY_UNITS if text.endswith(u)), "")
+            amount = _decimal(text[: len(text) - len(unit)].strip())
+        else:
+            amount = _decimal(repr(value)) if not (isinstance(value, float) and not math.isfinite(value)) else None
+        if amount is None or amount < 0 or amount > MAX_MONEY:
+            self.add(where, "非负金额（数字，可带单位 元/万元/亿元）", "a non-negative amount (a number, optionally with 元/万元/亿元)", value)
+            return None
+        return Money(amount, unit)
+
+
+def _decimal(text: str) -> Decimal | None:
+    if not re.fullmatch(r"\d+(\.\d+)?", text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _show(value) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _closest(key: str, allowed) -> str:
+    import difflib
+    match = difflib.get_close_matches(key, [str(a) for a in allowed], n=1, cutoff=0.6)
+    return match[0] if match else ""
+
+
+def _row_cells(check: _Checker, value, kinds: list[str], labels: list[str], where: str) -> list:
+    """A table row: a list of cells (a single-cell row may be a bare value)."""
+    if len(kinds) == 1 and not isinstance(value, list):
+        value = [value]
+    if not isinstance(value, list):
+        check.add(where, f"{len(kinds)} 个单元格的列表 [{', '.join(labels)}]", f"a list of {len(kinds)} cells", value)
+        return [None] * len(kinds)
+    if len(value) != len(kinds):
+        check.add(where, f"{len(kinds)} 个单元格 [{', '.join(labels)}]", f"{len(kinds)} cells", f"{len(value)} 个 / {len(value)} cells")
+        return [None] * len(kinds)
+    return [check.cell(v, k, f"{where}[{label}]") for v, k, label in zip(value, kinds, labels)]
+
+
+def parse_report(data, file: str = "<source>") -> Report:
+    """Validate a parsed source mapping against its format declaration."""
+    check = _Checker()
+    data = check.mapping(data, "（文件顶层 / top level）")
+    if check.problems:
+        raise SourceError(file, check.problems)
+    check.keys(data, TOP_KEYS, "", required=("agency", "year", "sections", "table2", "table3", "table4"))
+
+    agency = check.text(data.get("agency"), "agency").strip()
+    if "agency" in data and not agency:
+        check.add("agency", "机构名称", "the agency's name", data.get("agency"))
+    year = data.get("year")
+    fmt = None
+    if "year" in data:
+        if isinstance(year, bool) or not isinstance(year, int):
+            check.add("year", "四位数字年份", "a four-digit year", year)
+        else:
+            try:
+                fmt = formats.format_for_year(year)
+            except ValueError:
+                check.add("year", "2019 年或以后", "2019 or later", year)
+    if fmt is not None and "format" in data and str(data["format"]) != fmt.version:
+        check.add("format", f"{year} 年适用的格式版本 {fmt.version}", f"format {fmt.version}, the one in force for {year}",
+                  data["format"])
+    if fmt is None:  # without a year nothing below can be checked
+        raise SourceError(file, check.problems)
+
+    numbers = [s.number for s in fmt.sections]
+    sections_in = check.mapping(data.get("sections"), "sections")
+    check.keys(sections_in, numbers, "sections",
+               required=[s.number for s in fmt.sections if s.narrative_required])
+    sections = {n: check.text(sections_in.get(n), f"sections.{n}") for n in numbers if n in sections_in}
+    headings_in = check.mapping(data.get("headings"), "headings", required=False)
+    check.keys(headings_in, numbers, "headings")
+    headings = {n: check.text(v, f"headings.{n}") for n, v in headings_in.items() if n in numbers}
+
+    table2_in = check.mapping(data.get("table2"), "table2")
+    check.keys(table2_in, list(fmt.table2_rows), "table2", required=list(fmt.table2_rows))
+    table2 = {}
+    for label, block in fmt.table2_rows.items():
+        if label in table2_in:
+            table2[label] = _row_cells(check, table2_in[label], [c.kind for c in block.columns],
+                                       [c.label for c in block.columns], f"table2.{label}")
+
+    table3_in = check.mapping(data.get("table3"), "table3")
+    check.keys(table3_in, fmt.table3_keys, "table3", required=fmt.table3_keys)
+    col_labels = [c.label for c in fmt.table3_columns]
+    table3 = {key: _row_cells(check, table3_in[key], [COUNT] * 7, col_labels, f"table3.{key}")
+              for key in fmt.table3_keys if key in table3_in}
+
+    groups = [g.key for g in fmt.table4_groups]
+    table4_in = check.mapping(data.get("table4"), "table4")
+    check.keys(table4_in, groups, "table4", required=groups)
+    t4_labels = [c.label for c in fmt.table4_columns]
+    table4 = {key: _row_cells(check, table4_in[key], [COUNT] * 5, t4_labels, f"table4.{key}")
+              for key in groups if key in table4_in}
+
+    options = check.mapping(data.get("options"), "options", required=False)
+    check.keys(options, list(OPTION_KEYS), "options")
+    decimals = options.get("fee_decimals")
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6):
+        check.add("options.fee_decimals", OPTION_KEYS["fee_decimals"].split(" / ")[0],
+                  OPTION_KEYS["fee_decimals"].split(" / ")[1], decimals)
+    gaps = data.get("gaps") or []
+    if not isinstance(gaps, list) or not all(isinstance(g, dict) for g in gaps):
+        check.add("gaps", "映射的列表", "a list of mappings", gaps)
+        gaps = []
+
+    if check.problems:
+        raise SourceError(file, check.problems)
+    return Report(
+        agency=agency, year=year, format=fmt, title=check.text(data.get("title"), "title").strip(),
+        preamble=check.text(data.get("preamble"), "preamble"), sections=sections, headings=headings,
+        table2=table2, table3=table3, table4=table4, options=dict(options), gaps=list(gaps),
+        source=str(data.get("source") or ""), path=file,
+    )
+
+
+def paragraphs(text: str) -> list[str]:
+    """A narrative's paragraphs: blocks separated by blank lines, inner line breaks kept."""
+    return [p.strip("\n") for p in re.split(r"\n[ \t\u3000]*\n", text or "") if p.strip()]
+
+
+# ------------------------------------------------------------------ writing
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _scalar(value) -> str:
+    if isinstance(value, Money):
+        return f'"{value}"' if value.unit else str(value.amount)
+    text = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=10**6)
+    return text.removesuffix("\n...\n").strip()
+
+
+def _flow(cells: list) -> str:
+    return "[" + ", ".join("~" if c is None else _scalar(c) for c in cells) + "]"
+
+
+def dump_report(report: Report) -> str:
+    """The source YAML for a report, laid out for people: labels as comments, rows on one line."""
+    fmt = report.format
+    out = [f"# {report.title} — nianbao 源数据 / source data ({fmt.name}，{fmt.basis})",
+           "# 空白单元格写 ~（不要写 0）/ write ~ for a blank cell, not 0"]
+
+    def block(mapping: dict) -> None:
+        out.append(yaml.dump(mapping, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6).rstrip("\n"))
+
+    block({"agency": report.agency, "year": report.year, "format": fmt.version})
+    if report.title != formats.report_title(report.agency, report.year):
+        block({"title": report.title})
+    if report.preamble:
+        block({"preamble": report.preamble})
+    block({"sections": {n: report.sections[n] for n in formats.SECTION_NUMBERS if n in report.sections}})
+    if report.headings:
+        block({"headings": report.headings})
+
+    out.append("table2:")
+    for b in fmt.table2:
+        out.append(f"  # {b.item}：{' | '.join(c.label for c in b.columns)}")
+        for row in b.rows:
+            cells = report.table2.get(row, [None] * len(b.columns))
+            out.append(f"  {row}: {_flow(cells)}")
+    out.append(f"table3:  # [{', '.join(c.label for c in fmt.table3_columns)}]")
+    for row in fmt.table3_rows:
+        out.append(f"  {row.key}: {_flow(report.table3.get(row.key, [None] * 7))}  # {fmt.table3_row_label(row.key)}")
+    out.append(f"table4:  # [{', '.join(c.label for c in fmt.table4_columns)}]")
+    for g in fmt.table4_groups:
+        out.append(f"  {g.key}: {_flow(report.table4.get(g.key, [None] * 5))}")
+    if report.options:
+        block({"options": report.options})
+    if report.source:
+        block({"source": report.source})
+    if report.gaps:
+        block({"gaps": report.gaps})
+    return "\n".join(out) + "\n"
+
+
+def report_equal(a: Report, b: Report) -> bool:
+    """Same content (the file each came from aside)."""
+    fields = ("agency", "year", "title", "preamble", "sections", "headings", "table2", "table3", "table4",
+              "options", "gaps")
+    return a.format.version == b.format.version and all(getattr(a, f) == getattr(b, f) for f in fields)
