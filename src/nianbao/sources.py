@@ -145,14 +145,16 @@ class _Checker:
         return value
 
     def keys(self, mapping: dict, allowed, where: str, required=()) -> None:
+        hinted = set()  # a misspelt key is one problem, not also "missing"
         for key in mapping:
             if key not in allowed:
-                hint = _closest(str(key), allowed)
+                hint = _closest(str(key), [a for a in allowed if a not in mapping])
+                hinted.add(hint)
                 self.add(f"{where}.{key}" if where else str(key),
                          f"已知的键之一{('（是否为 ' + hint + '？）') if hint else ''}：{'、'.join(map(str, allowed))}",
                          f"one of the known keys{(' (did you mean ' + hint + '?)') if hint else ''}", key)
         for key in required:
-            if key not in mapping:
+            if key not in mapping and key not in hinted:
                 self.add(f"{where}.{key}" if where else str(key), "存在（缺少此项）", "to be present (it is missing)")
 
     def text(self, value, where: str) -> str:
