@@ -35,3 +35,13 @@ def report_parts(report: Report) -> list[_HTML]:
     """The publishable body in display pieces: the title, then one per section 一–六."""
     parts = [layout.title_html(report)] + [layout.section_html(report, s.number) for s in report.format.sections]
     return [_HTML(f'<article class="nianbao-report" lang="zh-CN">{p}</article>') for p in parts]
+
+
+def validate(report: Report, data_dir: str | Path = ""):
+    """Run every consistency rule; the returned object shows the findings (or 全部通过)."""
+    return _HTML("<p>规则检查尚未接入 / rules not wired in yet</p>")  # replaced by the rules (issue 3)
+
+
+def provenance(report: Report, data_dir: str | Path = ""):
+    """What an auditor needs to know about this run: parameters, input hashes, versions."""
+    return _HTML("<p>来源记录尚未接入 / provenance not wired in yet</p>")  # replaced by audit (issue 5)
