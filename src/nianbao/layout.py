@@ -5,6 +5,8 @@ Every piece of source text is escaped here; nothing from a source reaches the pa
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 
 from . import formats
@@ -20,15 +22,37 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _td(text: str, *, rowspan: int = 1, colspan: int = 1, cls: str = "", header=False) -> str:
-    tag = "th" if header else "td"
-    attrs = "".join([f' rowspan="{rowspan}"' if rowspan > 1 else "", f' colspan="{colspan}"' if colspan > 1 else "",
-                     f' class="{cls}"' if cls else ""])
-    return f"<{tag}{attrs}>{escape(text)}</{tag}>"
+# ------------------------------------------------------------------ table grids
+# Each table is first laid out as rows of Cells (text, spans, and for value cells which report cell
+# they show); the HTML below, the notebook's highlighted tables (highlight.py) and the Excel template
+# (workbook.py) are all drawn from these grids, so the three can never disagree on the layout.
+@dataclass(frozen=True)
+class CellRef:
+    """Which report cell a value cell shows: report.table<N>[row][index]."""
+
+    table: str  # 二 / 三 / 四
+    row: str  # table 二: the row label; 三: the row key; 四: the group key
+    column: str  # the column key
+    index: int  # position in the report's row list
+    kind: str = formats.COUNT
 
 
-def _num(value, colspan: int = 1) -> str:
-    return _td(cell_text(value), colspan=colspan, cls="num")
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    cls: str = ""
+    header: bool = False
+    ref: CellRef | None = None  # set on value cells only
+
+
+# Extra attributes for a value cell (e.g. {"class": "finding", "title": "R10 …"}), or None.
+Annotate = Callable[[CellRef], "dict[str, str] | None"]
+
+
+def _value(table: str, row: str, col, index: int, value) -> Cell:
+    return Cell(cell_text(value), colspan=col.span, cls="num", ref=CellRef(table, row, col.key, index, col.kind))
 
 
 def fee_label(report: Report) -> str:
@@ -39,77 +63,113 @@ def fee_label(report: Report) -> str:
     return formats.FEE_LABEL_2021.replace("）", f"，保留{decimals}位小数）")
 
 
-def table2_html(report: Report) -> str:
-    fmt = report.format
+def table2_cells(report: Report) -> list[list[Cell]]:
     rows = []
-    for block in fmt.table2:
-        rows.append(f"<tr>{_td(block.item, colspan=4, cls='item', header=True)}</tr>")
-        head = [_td(formats.INFO_CONTENT, header=True)]
+    for block in report.format.table2:
+        rows.append([Cell(block.item, colspan=4, cls="item", header=True)])
+        head = [Cell(formats.INFO_CONTENT, header=True)]
         for col in block.columns:
             label = fee_label(report) if col.label == formats.FEE_LABEL_2021 else col.label
-            head.append(_td(label, colspan=col.span, header=True))
-        rows.append(f"<tr>{''.join(head)}</tr>")
+            head.append(Cell(label, colspan=col.span, header=True))
+        rows.append(head)
         for row in block.rows:
-            cells = report.table2.get(row) or [None] * len(block.columns)
-            tds = [_td(row, cls="label")] + [_num(v, col.span) for v, col in zip(cells, block.columns)]
-            rows.append(f"<tr>{''.join(tds)}</tr>")
-    return f'<table class="official t2">{"".join(rows)}</table>'
+            values = report.table2.get(row) or [None] * len(block.columns)
+            rows.append([Cell(row, cls="label")]
+                        + [_value("二", row, col, i, v) for i, (v, col) in enumerate(zip(values, block.columns))])
+    return rows
 
 
-def table3_html(report: Report) -> str:
+def table3_cells(report: Report) -> list[list[Cell]]:
     fmt = report.format
     cols = fmt.table3_columns
     legal = [c for c in cols if c.key in formats.LEGAL_KEYS]
-    head = [
-        "<tr>" + _td(formats.TABLE3_NOTE, rowspan=3, colspan=3, cls="note", header=True)
-        + _td(formats.TABLE3_APPLICANTS, colspan=7, header=True) + "</tr>",
-        "<tr>" + _td(cols[0].label, rowspan=2, header=True) + _td(formats.TABLE3_LEGAL, colspan=len(legal), header=True)
-        + _td(cols[-1].label, rowspan=2, header=True) + "</tr>",
-        "<tr>" + "".join(_td(c.label, header=True) for c in legal) + "</tr>",
+    rows = [
+        [Cell(formats.TABLE3_NOTE, rowspan=3, colspan=3, cls="note", header=True),
+         Cell(formats.TABLE3_APPLICANTS, colspan=7, header=True)],
+        [Cell(cols[0].label, rowspan=2, header=True), Cell(formats.TABLE3_LEGAL, colspan=len(legal), header=True),
+         Cell(cols[-1].label, rowspan=2, header=True)],
+        [Cell(c.label, header=True) for c in legal],
     ]
     results = [r for r in fmt.table3_rows if r.top == formats.TABLE3_RESULTS]
     group_sizes = {}
     for r in results:
         if r.group:
             group_sizes[r.group] = group_sizes.get(r.group, 0) + 1
-    body, seen_top, seen_groups = [], False, set()
+    seen_top, seen_groups = False, set()
     for row in fmt.table3_rows:
-        values = report.table3.get(row.key) or [None] * 7
-        tds = []
+        values = report.table3.get(row.key) or [None] * len(cols)
+        cells = []
         if not row.top:
-            tds.append(_td(row.label, colspan=3, cls="label"))
+            cells.append(Cell(row.label, colspan=3, cls="label"))
         else:
             if not seen_top:
-                tds.append(_td(formats.TABLE3_RESULTS, rowspan=len(results), cls="label top"))
+                cells.append(Cell(formats.TABLE3_RESULTS, rowspan=len(results), cls="label top"))
                 seen_top = True
             if row.group:
                 if row.group not in seen_groups:
-                    tds.append(_td(row.group, rowspan=group_sizes[row.group], cls="label"))
+                    cells.append(Cell(row.group, rowspan=group_sizes[row.group], cls="label"))
                     seen_groups.add(row.group)
-                tds.append(_td(row.label, cls="label"))
+                cells.append(Cell(row.label, cls="label"))
             else:
-                tds.append(_td(row.label, colspan=2, cls="label"))
-        tds += [_num(v) for v in values]
-        body.append(f"<tr>{''.join(tds)}</tr>")
-    # Fixed column widths: 3 label columns, then the 7 number columns sharing the rest.
-    cols_html = "<colgroup>" + '<col style="width:4%"><col style="width:9%"><col style="width:17%">' \
-        + '<col style="width:10%">' * 7 + "</colgroup>"
-    return f'<table class="official t3">{cols_html}{"".join(head + body)}</table>'
+                cells.append(Cell(row.label, colspan=2, cls="label"))
+        cells += [_value("三", row.key, col, i, v) for i, (v, col) in enumerate(zip(values, cols))]
+        rows.append(cells)
+    return rows
 
 
-def table4_html(report: Report) -> str:
+def table4_cells(report: Report) -> list[list[Cell]]:
     fmt = report.format
     groups, cols = fmt.table4_groups, fmt.table4_columns
     review = [g for g in groups if not g.parent]
     lit = [g for g in groups if g.parent]
-    row1 = "".join(_td(g.label, colspan=len(cols), header=True) for g in review)
-    row1 += _td(formats.TABLE4_LITIGATION, colspan=len(cols) * len(lit), header=True)
-    row2 = "".join(_td(c.label, rowspan=2, header=True) for _ in review for c in cols)
-    row2 += "".join(_td(g.label, colspan=len(cols), header=True) for g in lit)
-    row3 = "".join(_td(c.label, header=True) for _ in lit for c in cols)
-    values = "".join(_num(v) for g in groups for v in (report.table4.get(g.key) or [None] * len(cols)))
-    return (f'<table class="official t4"><tr>{row1}</tr><tr>{row2}</tr><tr>{row3}</tr>'
-            f'<tr>{values}</tr></table>')
+    row1 = [Cell(g.label, colspan=len(cols), header=True) for g in review]
+    row1.append(Cell(formats.TABLE4_LITIGATION, colspan=len(cols) * len(lit), header=True))
+    row2 = [Cell(c.label, rowspan=2, header=True) for _ in review for c in cols]
+    row2 += [Cell(g.label, colspan=len(cols), header=True) for g in lit]
+    row3 = [Cell(c.label, header=True) for _ in lit for c in cols]
+    values = [_value("四", g.key, col, i, v) for g in groups
+              for i, (v, col) in enumerate(zip(report.table4.get(g.key) or [None] * len(cols), cols))]
+    return [row1, row2, row3, values]
+
+
+TABLE_CELLS = {"二": table2_cells, "三": table3_cells, "四": table4_cells}
+
+
+# ------------------------------------------------------------------ HTML
+def _attrs(cell: Cell, extra: dict | None) -> str:
+    extra = dict(extra or {})
+    cls = " ".join(filter(None, [cell.cls, extra.pop("class", "")]))
+    parts = [f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "", f' colspan="{cell.colspan}"' if cell.colspan > 1 else "",
+             f' class="{escape(cls)}"' if cls else ""]
+    parts += [f' {name}="{escape(str(value))}"' for name, value in extra.items()]
+    return "".join(parts)
+
+
+def cells_html(rows: list[list[Cell]], annotate: Annotate | None = None) -> str:
+    out = []
+    for row in rows:
+        tds = []
+        for cell in row:
+            tag = "th" if cell.header else "td"
+            extra = annotate(cell.ref) if annotate and cell.ref else None
+            tds.append(f"<{tag}{_attrs(cell, extra)}>{escape(cell.text)}</{tag}>")
+        out.append(f"<tr>{''.join(tds)}</tr>")
+    return "".join(out)
+
+
+def table2_html(report: Report, annotate: Annotate | None = None) -> str:
+    return f'<table class="official t2">{cells_html(table2_cells(report), annotate)}</table>'
+
+
+def table3_html(report: Report, annotate: Annotate | None = None) -> str:
+    # Fixed column widths: 3 label columns, then the 7 number columns sharing the rest.
+    cols_html = "<colgroup>" + '<col style="width:4%"><col style="width:9%"><col style="width:17%">' \
+        + '<col style="width:10%">' * 7 + "</colgroup>"
+    return f'<table class="official t3">{cols_html}{cells_html(table3_cells(report), annotate)}</table>'
+
+
+def table4_html(report: Report, annotate: Annotate | None = None) -> str:
+    return f'<table class="official t4">{cells_html(table4_cells(report), annotate)}</table>'
 
 
 def narrative_html(text: str) -> str:
