@@ -81,3 +81,34 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_new(path: Path, data: bytes | str) -> None:
+    """Write a file that must not exist yet, atomically: the complete content appears under its
+    name at once (hard link of a finished temp file), and an existing file is never replaced."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise exists_error(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a project file is readable like any other
+        try:
+            os.link(tmp, path)  # fails if path exists: no check-then-write race
+        except FileExistsError:
+            raise exists_error(path) from None
+        except OSError:  # a filesystem without hard links: exclusive create, then the content
+            with open(path, "xb") as f:
+                f.write(raw)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def exists_error(path: Path) -> UsageError:
+    return UsageError(f"{path} 已存在，不覆盖（如需重做，请先删除或改名）",
+                      f"{path} already exists; not overwriting it (delete or rename it first)")
