@@ -45,3 +45,47 @@ def validate(report: Report, data_dir: str | Path = ""):
 def provenance(report: Report, data_dir: str | Path = ""):
     """What an auditor needs to know about this run: parameters, input hashes, versions."""
     return _HTML("<p>来源记录尚未接入 / provenance not wired in yet</p>")  # replaced by audit (issue 5)
+
+
+def findings_of(validation) -> list[dict]:
+    """The findings a validate() result carries (its .findings, or ["findings"]); [] while it has none."""
+    from .highlight import as_findings
+
+    if validation is None:
+        return []
+    items = validation.get("findings") if isinstance(validation, dict) else getattr(validation, "findings", None)
+    return as_findings(items)
+
+
+def gap_findings(report: Report) -> list[dict]:
+    """Cells an importer could not read with confidence, shown like findings (severity 'gap')."""
+    return [{"rule": "gap", "severity": "gap", "table": g.get("table"), "row": g.get("row"), "column": g.get("column"),
+             "expected": None, "actual": g.get("text", g.get("found")),
+             "message": g.get("message") or g.get("reason") or "导入时未能确定 / not read with confidence"}
+            for g in report.gaps if isinstance(g, dict)]
+
+
+def highlighted(report: Report, validation=None) -> _HTML:
+    """Tables 二–四 with every cell a finding (or an import gap) points at highlighted; hover for the rule."""
+    from .highlight import styled_tables
+
+    return _HTML(styled_tables(report, findings_of(validation) + gap_findings(report)))
+
+
+def year_over_year(report: Report, agency: str, data_dir: str | Path = "") -> _HTML:
+    """申请数量, 办理结果 and 复议/诉讼 across this and every earlier year with a source file."""
+    from html import escape
+
+    from .errors import NianbaoError
+    from .formats import FIRST_YEAR
+    from .trend import trend_html
+
+    reports, notes = [report], []
+    for year in range(FIRST_YEAR, report.year):
+        path = source_for(agency, year, data_dir)
+        if path.is_file():
+            try:
+                reports.append(load_report(path))
+            except NianbaoError as error:  # a broken old year is noted, not fatal to this report
+                notes.append(f"<p>{year} 年源数据未计入 / {year} left out: {escape(str(error))}</p>")
+    return _HTML(trend_html(reports) + "".join(notes))

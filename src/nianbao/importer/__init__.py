@@ -15,5 +15,8 @@ def read_any(path: str | Path) -> Report:
     path = Path(path)
     if path.suffix.lower() in SOURCE_SUFFIXES:
         return load_report(path)
+    if path.suffix.lower() == ".xlsx":  # the template agencies fill in (nianbao template)
+        from ..workbook import read_workbook
+        return read_workbook(path)
     raise NianbaoError(f"无法读取此类文件：{path.suffix or '（无扩展名）'}", f"cannot read this kind of file: {path.suffix or '(no suffix)'}",
                        file=str(path))
