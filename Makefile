@@ -15,7 +15,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/nianbao lab
 
 install: $(STAMP)
 

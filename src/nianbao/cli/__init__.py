@@ -9,7 +9,7 @@ import sys
 from ..errors import NianbaoError
 
 # One module per command; each has add_parser(subparsers) and run(args) -> int.
-COMMANDS = ("render", "new", "template", "import_")
+COMMANDS = ("render", "new", "template", "import_", "lab")
 
 
 def build_parser() -> argparse.ArgumentParser:
