@@ -33,7 +33,10 @@ def test_new_from_the_sample_carries_over_and_is_a_marked_draft(project, capsys)
         assert first.startswith(newyear.DRAFT_MARK) and "2022" in first
         assert rest == sources.paragraphs(sample.sections[number])
     assert newyear.is_draft(draft) and newyear.draft_sections(draft) == ["一", "五", "六"]
-    assert not newyear.is_draft(sample)
+    assert not newyear.is_draft(sample) and newyear.draft_findings(sample) == []
+    found = newyear.draft_findings(draft)  # what `check` adds, so a fresh draft never reads as clean
+    assert [f["row"] for f in found] == ["一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "options.draft"]
+    assert {f["rule"] for f in found} == {"DRAFT"} and {f["severity"] for f in found} == {"error"}
     assert params.read_text(encoding="utf-8").endswith("agency: jiaozuo-jyj\nyear: 2022\n")
 
 

@@ -138,3 +138,19 @@ def new_year(agency_id: str, year, *, name: str | None = None, root: Path | None
     paths.write_new(data_path, text)
     paths.write_new(params_path, params_text(agency_id, year))
     return NewYear(data_path, params_path, previous_path if previous else None, report)
+
+
+def draft_findings(report: Report) -> list[dict]:
+    """What `check` should report for a draft, in the findings' shape (one per marked part, plus the
+    flag), so a report started by `new` reads as a draft rather than clean until it is rewritten."""
+    found = []
+    for part in draft_sections(report):
+        where = "前言 / preamble" if part == "preamble" else report.heading(part)
+        found.append({"rule": "DRAFT", "severity": "error", "table": None, "row": where, "column": None,
+                      "expected": "按本年情况改写并删除草稿标记行", "actual": DRAFT_MARK,
+                      "message": f"{where} 仍是沿用上年的草稿 / still last year's draft text"})
+    if report.options.get("draft"):
+        found.append({"rule": "DRAFT", "severity": "error", "table": None, "row": "options.draft", "column": None,
+                      "expected": "false（定稿后删除此项）", "actual": "true",
+                      "message": "源数据标记为草稿 / the source is marked as a draft (options.draft)"})
+    return found
