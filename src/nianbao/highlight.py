@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from html import escape
 
 from . import formats, layout
@@ -45,6 +46,7 @@ def _norm(text) -> str:
     return re.sub(r'"([^"]*)"', r"“\1”", text)
 
 
+@lru_cache(maxsize=None)
 def _index(fmt: Format, table: str) -> tuple[dict[str, set], dict[str, set]]:
     """Every name a row or a column of the table may go by → the row keys / cell indexes it covers."""
     rows: dict[str, set] = {}

@@ -29,6 +29,7 @@ TABLE_TOP = 2  # row 1 holds the section heading; each table starts on row 2
 TEXT_ROWS = {"agency": 2, "year": 3, "format": 4}  # on the 文字 sheet, values in column B
 SECTION_TOP = 5  # sections 一、五、六 follow, one row each, then the optional preamble
 PREAMBLE_LABEL = "前言（可选：编制依据、统计期限、联系方式）"
+SECTION_HEIGHTS = {"一": 320, "五": 200, "六": 120}  # points; 一 runs to ~1000 characters (30号)
 
 LABEL_FILL, INPUT_FILL = "F2F2F2", "FFFFFF"
 INSTRUCTIONS = ("填写说明：只在白色单元格填写。表格填阿拉伯数字，不带单位、不带千分位；没有的填 0，不要留空。"
@@ -199,7 +200,7 @@ def _write_narrative(ws, report: Report, st) -> None:
         _text_row(ws, row, label, value, editable, st)
     for i, section in enumerate(_text_sections(fmt)):
         _text_row(ws, SECTION_TOP + i, section.heading, report.sections.get(section.number, ""), True, st)
-        ws.row_dimensions[SECTION_TOP + i].height = 200
+        ws.row_dimensions[SECTION_TOP + i].height = SECTION_HEIGHTS.get(section.number, 160)
     preamble_row = SECTION_TOP + len(_text_sections(fmt))
     _text_row(ws, preamble_row, PREAMBLE_LABEL, report.preamble, True, st)
     ws.row_dimensions[preamble_row].height = 60
@@ -211,10 +212,15 @@ def _write_narrative(ws, report: Report, st) -> None:
 
 
 def _protect(ws) -> None:
-    """Lock every cell not marked unlocked; resizing rows and columns stays allowed (long text)."""
+    """Lock every cell not marked unlocked; resizing rows and columns stays allowed (long text).
+    Printed on A4, one page wide (landscape for the wide tables)."""
     ws.protection.sheet = True
     ws.protection.formatRows = False
     ws.protection.formatColumns = False
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if ws.title in ("表三", "表四") else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
 def _text_row(ws, row: int, label: str, value, editable: bool, st) -> None:
