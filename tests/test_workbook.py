@@ -210,10 +210,12 @@ def test_plain_whole_numbers_typed_as_text_or_float_are_read(filled):
 
 def test_a_changed_layout_or_a_foreign_file_is_refused(filled, tmp_path):
     wb = load_workbook(filled)
-    wb["表三"]["C9"] = "1.国家秘密"
+    wb["表三"]["C9"], wb["文字"]["A6"] = "1.国家秘密", "五、存在的问题"
     wb.save(filled)
-    with pytest.raises(SourceError, match=r"表三!C9.*1\.属于国家秘密"):
+    with pytest.raises(SourceError) as error:
         workbook.read_workbook(filled)
+    assert [p.field for p in error.value.problems] == ["文字!A6", "表三!C9"]
+    assert "五、存在的主要问题及改进情况" in str(error.value) and "1.属于国家秘密" in str(error.value)
     del wb["表四"]
     wb.save(filled)
     with pytest.raises(SourceError, match="表四"):

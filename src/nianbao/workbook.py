@@ -26,8 +26,7 @@ NARRATIVE_SHEET = "文字"
 TABLE_SHEETS = {"二": "表二", "三": "表三", "四": "表四"}
 TABLE_KEYS = {"二": "table2", "三": "table3", "四": "table4"}  # the source's top-level keys
 TABLE_TOP = 2  # row 1 holds the section heading; each table starts on row 2
-TEXT_ROWS = {"agency": 2, "year": 3, "format": 4}  # on the 文字 sheet, values in column B
-SECTION_TOP = 5  # sections 一、五、六 follow, one row each, then the optional preamble
+YEAR_ROW = 3  # 文字!B3 holds the report year, which decides the format of everything else
 PREAMBLE_LABEL = "前言（可选：编制依据、统计期限、联系方式）"
 SECTION_HEIGHTS = {"一": 320, "五": 200, "六": 120}  # points; 一 runs to ~1000 characters (30号)
 
@@ -186,25 +185,44 @@ def _header_above(placed: list[Placed], value: Placed) -> str:
 TABLE_WIDTHS = {"二": [26, 16, 16, 16], "三": [5, 13, 30] + [9] * 7, "四": [8] * 15}
 
 
+@dataclass(frozen=True)
+class TextRow:
+    """One row of the 文字 sheet: the label in column A, the value in column B."""
+
+    row: int
+    label: str
+    field: str  # the source field it fills: agency, year, format, sections.一 …, preamble
+    editable: bool = True
+    height: float | None = None
+
+
+def text_rows(fmt: Format) -> list[TextRow]:
+    rows = [TextRow(YEAR_ROW - 1, "机构名称", "agency"), TextRow(YEAR_ROW, "报告年度", "year", False),
+            TextRow(YEAR_ROW + 1, "适用格式", "format", False)]
+    rows += [TextRow(5 + i, s.heading, f"sections.{s.number}", True, SECTION_HEIGHTS.get(s.number, 160))
+             for i, s in enumerate(_text_sections(fmt))]
+    rows.append(TextRow(rows[-1].row + 1, PREAMBLE_LABEL, "preamble", True, 60))
+    return rows
+
+
+def _text_value(report: Report, field: str):
+    if field.startswith("sections."):
+        return report.sections.get(field.split(".")[1], "")
+    return {"agency": report.agency, "year": report.year, "format": layout.version_of(report.format),
+            "preamble": report.preamble}[field]
+
+
 def _write_narrative(ws, report: Report, st) -> None:
-    fmt = report.format
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
     ws.cell(row=1, column=1, value=f"{formats.TITLE_SUFFIX}（{report.year}年）填报表").font = st["heading"]
     ws.merge_cells("A1:B1")
-    values = {"agency": ("机构名称", report.agency, True),
-              "year": ("报告年度", report.year, False),
-              "format": ("适用格式", layout.version_of(fmt), False)}
-    for key, row in TEXT_ROWS.items():
-        label, value, editable = values[key]
-        _text_row(ws, row, label, value, editable, st)
-    for i, section in enumerate(_text_sections(fmt)):
-        _text_row(ws, SECTION_TOP + i, section.heading, report.sections.get(section.number, ""), True, st)
-        ws.row_dimensions[SECTION_TOP + i].height = SECTION_HEIGHTS.get(section.number, 160)
-    preamble_row = SECTION_TOP + len(_text_sections(fmt))
-    _text_row(ws, preamble_row, PREAMBLE_LABEL, report.preamble, True, st)
-    ws.row_dimensions[preamble_row].height = 60
-    last = preamble_row + 2
+    rows = text_rows(report.format)
+    for t in rows:
+        _text_row(ws, t.row, t.label, _text_value(report, t.field), t.editable, st)
+        if t.height:
+            ws.row_dimensions[t.row].height = t.height
+    last = rows[-1].row + 2
     ws.cell(row=last, column=1, value=INSTRUCTIONS).alignment = st["text"]
     ws.merge_cells(start_row=last, start_column=1, end_row=last, end_column=2)
     ws.row_dimensions[last].height = 36
@@ -342,30 +360,35 @@ def read_workbook(path: str | Path) -> Report:
         raise SourceError(file, [Problem(f"工作表 {name} / sheet {name}", "存在（不是 nianbao template 生成的工作簿？）",
                                          "to be present (not a workbook made by nianbao template?)") for name in missing])
     text_ws = values[NARRATIVE_SHEET]
-    where = {"agency": f"{NARRATIVE_SHEET}!B{TEXT_ROWS['agency']}", "year": f"{NARRATIVE_SHEET}!B{TEXT_ROWS['year']}"}
-    year = text_ws[f"B{TEXT_ROWS['year']}"].value
+    year_at = f"{NARRATIVE_SHEET}!B{YEAR_ROW}"
+    year = text_ws[f"B{YEAR_ROW}"].value
     if isinstance(year, float) and year.is_integer():
         year = int(year)
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year.strip())
     if isinstance(year, bool) or not isinstance(year, int) or year < formats.FIRST_YEAR:
-        raise SourceError(file, [Problem(where["year"], "2019 年或以后的四位年份", "a four-digit year, 2019 or later",
-                                         _text(year))])
+        raise SourceError(file, [Problem(year_at, "2019 年或以后的四位年份", "a four-digit year, 2019 or later", _text(year))])
     fmt = formats.format_for_year(year)
     problems: list[Problem] = []  # a label changed: the layout moved, values may be misread
     cell_problems: list[Problem] = []  # a cell that cannot become a value (an uncomputed formula)
     options: dict = {}
-    data: dict = {"agency": _text(text_ws[f"B{TEXT_ROWS['agency']}"].value), "year": year, "format": fmt.version,
-                  "sections": {}, "table2": {}, "table3": {}, "table4": {},
+    data: dict = {"year": year, "format": fmt.version, "sections": {}, "table2": {}, "table3": {}, "table4": {},
                   "source": f"workbook {path.name} sha256:{digest}"}
-    for i, section in enumerate(_text_sections(fmt)):
-        address = f"B{SECTION_TOP + i}"
-        where[f"sections.{section.number}"] = f"{NARRATIVE_SHEET}!{address}"
-        data["sections"][section.number] = _paragraphs(text_ws[address].value)
-    preamble_row = SECTION_TOP + len(_text_sections(fmt))
-    if _text(text_ws[f"A{preamble_row}"].value) == PREAMBLE_LABEL:
-        where["preamble"] = f"{NARRATIVE_SHEET}!B{preamble_row}"
-        data["preamble"] = _paragraphs(text_ws[f"B{preamble_row}"].value)
+    where: dict[str, str] = {}  # source field → cell address, to name cells in the schema's messages
+    for t in text_rows(fmt):
+        found = _text(text_ws[f"A{t.row}"].value)
+        if found != t.label:
+            problems.append(_label_problem(f"{NARRATIVE_SHEET}!A{t.row}", t.label, found))
+        if not t.editable:
+            continue
+        where[t.field] = f"{NARRATIVE_SHEET}!B{t.row}"
+        value = text_ws[f"B{t.row}"].value
+        if t.field == "agency":
+            data["agency"] = _text(value)
+        elif t.field.startswith("sections."):
+            data["sections"][t.field.split(".")[1]] = _paragraphs(value)
+        else:
+            data[t.field] = _paragraphs(value)
 
     for number, placed in table_cells(blank_report(year)).items():
         sheet = TABLE_SHEETS[number]
@@ -378,8 +401,7 @@ def read_workbook(path: str | Path) -> Report:
                 if fee and fee.group(1):
                     options["fee_decimals"] = int(fee.group(1))
                 elif found != p.cell.text:
-                    problems.append(Problem(address, f"表头/标签「{p.cell.text}」（请勿改动表格结构）",
-                                            f"the label {p.cell.text!r} (do not change the table's layout)", found or "（空 / empty）"))
+                    problems.append(_label_problem(address, p.cell.text, found))
                 continue
             ref = p.cell.ref
             where[field_name(ref, fmt)] = address
@@ -398,6 +420,11 @@ def read_workbook(path: str | Path) -> Report:
         raise SourceError(file, cell_problems)
     report.path = file
     return report
+
+
+def _label_problem(address: str, label: str, found: str) -> Problem:
+    return Problem(address, f"表头/标签「{label}」（请勿改动表格结构）", f"the label {label!r} (do not change the table's layout)",
+                   found or "（空 / empty）")
 
 
 def _at_cell(problem: Problem, where: dict[str, str]) -> Problem:
