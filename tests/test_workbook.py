@@ -3,8 +3,6 @@ through `nianbao import`, with every mistyped cell named by its address."""
 from __future__ import annotations
 
 import hashlib
-import shutil
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook

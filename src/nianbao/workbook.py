@@ -199,7 +199,7 @@ class TextRow:
 def text_rows(fmt: Format) -> list[TextRow]:
     rows = [TextRow(YEAR_ROW - 1, "机构名称", "agency"), TextRow(YEAR_ROW, "报告年度", "year", False),
             TextRow(YEAR_ROW + 1, "适用格式", "format", False)]
-    rows += [TextRow(5 + i, s.heading, f"sections.{s.number}", True, SECTION_HEIGHTS.get(s.number, 160))
+    rows += [TextRow(YEAR_ROW + 2 + i, s.heading, f"sections.{s.number}", True, SECTION_HEIGHTS.get(s.number, 160))
              for i, s in enumerate(_text_sections(fmt))]
     rows.append(TextRow(rows[-1].row + 1, PREAMBLE_LABEL, "preamble", True, 60))
     return rows
