@@ -1,0 +1,230 @@
+"""The report's words: title (agency and year), the six section headings, paragraphs, preamble.
+
+Narrative text is kept as printed; only line wrapping (PDF text) and page furniture (page numbers,
+site navigation) are undone. Headings are recognised by their number and their likeness to the
+template heading, so 「五、政府信息公开工作存在的主要问题及改进情况」 is still section 五.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from .. import formats
+from ..formats import Format
+from .document import Document, Line
+from .labels import HEADING, Notes, key, similar
+
+TITLE = re.compile(r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<after>.*?)"
+                   r"(?P<suffix>政府信息公开(?:工作)?(?:年度)?(?:工作)?报告)(?P<rest>.*)$")
+NUMBER_SEP = r"[、.．,，:：\s]"
+PUBLISHED = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]\s*"
+                       r"(\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?)")
+# Site furniture around an article: print/close links, share buttons, font-size switches, footers.
+FURNITURE = re.compile(r"打印|关闭(本页|窗口)|返回顶部|分享到|扫一扫|版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备"
+                       r"|【\s*字[体号]|字号[:：]|浏览次数|访问量|责任编辑|上一篇|下一篇|相关(链接|文章|阅读)")
+SENTENCE_END = "。！？；：!?;:）)”"
+
+
+@dataclass
+class Heading:
+    number: str
+    index: int  # line index in the document
+    printed: str
+
+
+def line_text(line: Line) -> str:
+    """A line's words with table cells joined; layout indentation removed."""
+    if line.cells is not None:
+        return " ".join(c.strip() for c in line.cells if c.strip())
+    return line.text.strip().strip("\u3000")
+
+
+def heading_match(text: str, number: str, template: str) -> float:
+    """How much a line looks like section heading `number` (0 when it cannot be it)."""
+    match = re.match(rf"^\s*{number}\s*{NUMBER_SEP}+\s*(.+)$", text)
+    if not match or len(text) > len(template) + 24 or re.search(r"\d\s*$", text):
+        return 0.0
+    rest, want = key(match.group(1)), key(template.split("、", 1)[1])
+    if not rest:
+        return 0.0
+    if want in rest or (rest in want and len(rest) >= 3):
+        return 1.0
+    score = similar(rest, want)
+    return score if score >= 0.55 else 0.0
+
+
+def find_headings(doc: Document, fmt: Format, notes: Notes) -> list[Heading]:
+    """The section headings 一–六 in order; a section whose heading is missing is skipped."""
+    found: list[Heading] = []
+    start = 0
+    for section in fmt.sections:
+        hit = None
+        for i in range(start, len(doc.lines)):
+            line = doc.lines[i]
+            if line.cells is not None and len([c for c in line.cells if c.strip()]) > 1:
+                continue
+            text = line_text(line)
+            if heading_match(text, section.number, section.heading):
+                hit = Heading(section.number, i, text)
+                break
+        if hit is None:
+            notes.remark(f"未找到第{section.number}节标题「{section.heading}」/ heading of section {section.number} not found")
+            continue
+        printed = re.sub(r"\s+", "", hit.printed)
+        if key(printed) != key(section.heading) or printed != section.heading:
+            notes.label("节标题 / headings", hit.printed, section.heading,
+                        [HEADING] if key(printed) != key(section.heading) else [])
+        found.append(hit)
+        start = hit.index + 1
+    return found
+
+
+# ------------------------------------------------------------------ paragraphs
+def _join(left: str, right: str) -> str:
+    """Undo a line wrap: Chinese text joins directly, two Latin words keep their space."""
+    if left and right and re.match(r"[A-Za-z0-9]", left[-1]) and re.match(r"[A-Za-z0-9]", right[0]):
+        return left + " " + right
+    return left + right
+
+
+def line_width(lines: list[Line]) -> int:
+    """The width of a full line of body text in a layout document."""
+    lengths = sorted(len(line.text.rstrip()) for line in lines if line.cells is None and len(line.text.strip()) > 8)
+    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+
+
+def indent(line: Line) -> int:
+    return len(line.text) - len(line.text.lstrip(" \u3000"))
+
+
+def paragraphs(lines: list[Line], layout: bool, width: int = 0, base: int = 0) -> list[str]:
+    """Paragraphs of narrative text. Plain text: one per line. Layout text: a paragraph starts on an
+    indented line, or after a line that stops well short of the full width."""
+    if not layout:
+        return [line_text(line) for line in lines if line_text(line)]
+    out: list[str] = []
+    current = ""
+    previous: Line | None = None
+    for line in lines:
+        text = line_text(line)
+        if not text:
+            continue
+        new = (previous is None or indent(line) >= base + 2
+               or (width and len(previous.text.rstrip()) < 0.8 * width))
+        if new and current:
+            out.append(current)
+            current = ""
+        current = _join(current, text)
+        previous = line
+    if current:
+        out.append(current)
+    return out
+
+
+def base_indent(lines: list[Line]) -> int:
+    indents = [indent(line) for line in lines if line.cells is None and len(line.text.strip()) > 8]
+    return min(indents) if indents else 0
+
+
+# ------------------------------------------------------------------ title and front matter
+@dataclass
+class Title:
+    printed: str  # as printed, line breaks and spaces removed
+    agency: str
+    year: int
+    index: int  # line index of (the last line of) the title
+
+
+def find_title(doc: Document, end: int) -> Title | None:
+    """The last line before section 一 that reads like a report title; an agency name printed on the
+    line above (titles are often broken after the agency) is joined to it."""
+    for i in range(end - 1, -1, -1):
+        text = re.sub(r"\s+", "", line_text(doc.lines[i]))
+        match = TITLE.match(text)
+        if not match or len(text) > 80:
+            continue
+        printed = text
+        before, after = match.group("before"), match.group("after")
+        agency = _agency(before) or _agency(after)
+        if not agency:
+            above = _previous_text(doc, i)
+            if above and len(above) <= 40 and not TITLE.match(above):
+                agency, printed = _agency(above), above + text
+        if agency:
+            return Title(printed, agency, int(match.group("year")), i)
+    if doc.head_title:
+        text = re.sub(r"\s+", "", doc.head_title)
+        match = TITLE.match(text)
+        if match and (_agency(match.group("before")) or _agency(match.group("after"))):
+            printed = match.group(0)[: match.end("suffix")]
+            return Title(printed, _agency(match.group("before")) or _agency(match.group("after")),
+                         int(match.group("year")), -1)
+    return None
+
+
+def _agency(text: str) -> str:
+    text = re.sub(r"^[《〈“\"]|关于$|[》〉”\"]$", "", text.strip(" ，,:：-—_|"))
+    return text if len(key(text)) >= 2 else ""
+
+
+def _previous_text(doc: Document, i: int) -> str:
+    for j in range(i - 1, max(-1, i - 4), -1):
+        text = re.sub(r"\s+", "", line_text(doc.lines[j]))
+        if text:
+            return text
+    return ""
+
+
+def year_from_text(text: str) -> int | None:
+    """The report year from the statistical period (统计期限自2024年1月1日) or the first 'YYYY年'."""
+    match = re.search(r"(?:19|20)\d{2}(?=\s*年\s*1\s*月\s*1\s*日)", text) or re.search(r"(?:19|20)\d{2}(?=\s*年)", text)
+    return int(match.group(0)) if match else None
+
+
+def front_matter(lines: list[Line], notes: Notes) -> tuple[list[Line], str]:
+    """Split the lines between the title and section 一 into preamble lines and a publication date;
+    site furniture (font-size switches, view counts, sources) is left out and said so."""
+    kept, published, skipped = [], "", []
+    for line in lines:
+        text = line_text(line)
+        if not text:
+            kept.append(line)
+            continue
+        date = PUBLISHED.search(text)
+        if date and not published:
+            published = re.sub(r"\s+", "", date.group(1))
+        if date or FURNITURE.search(text) or is_metadata(text):
+            skipped.append(text)
+            continue
+        kept.append(line)
+    if skipped:
+        notes.remark("略去标题与正文之间的页面信息 / left out page information between title and text: "
+                     + "｜".join(s[:30] for s in skipped[:4]) + ("…" if len(skipped) > 4 else ""))
+    return kept, published
+
+
+def is_metadata(text: str) -> bool:
+    """A short key: value line of a page's header (来源：…, 索引号：…), or a fragment without a sentence."""
+    if re.match(r"^[^，。：:]{1,8}[:：]", text) and "。" not in text and len(text) < 60:
+        return True
+    return len(key(text)) < 6 and not text.endswith(tuple(SENTENCE_END))
+
+
+def cut_furniture(lines: list[Line]) -> tuple[list[Line], list[str]]:
+    """Drop site furniture after the last section: everything from the first print/close/share link,
+    copyright or 上一篇/下一篇 line on."""
+    for i, line in enumerate(lines):
+        text = line_text(line)
+        if text and FURNITURE.search(text) and len(text) < 80:
+            dropped = [line_text(x) for x in lines[i:] if line_text(x)]
+            return lines[:i], dropped
+    return lines, []
+
+
+def title_default(agency: str, year: int) -> str:
+    return formats.report_title(agency, year)
+
+
+def median(values: list[int]) -> int:
+    return int(statistics.median(values)) if values else 0

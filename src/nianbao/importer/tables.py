@@ -1,0 +1,577 @@
+"""Reading the three statistical tables of a published report by their labels.
+
+A table arrives as lines: table rows of cells (text copied from a web page, an HTML grid) or lines
+of pdftotext -layout output where cells are words in columns. Either way a row is found by its
+label, taken from nianbao.formats, in reading order. A label may be broken over several lines and
+interleaved with the merged label cells around it (「（三）不予公开」 printed one piece per line
+beside the rows it spans), so matching skips pieces of the known header and group labels while it
+follows a row label. The row's numbers are the value cells on the lines its label covers.
+
+Nothing is guessed: a row whose numbers cannot be told apart, a cell holding 「/」 or 「—」, a row
+that is not there, each becomes a gap (and the cell stays None). Blank cells stay blank.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, field
+
+from decimal import Decimal
+
+from .. import formats
+from ..formats import COUNT, DELTA, MONEY, Format
+from .document import Line
+from ..sources import MAX_COUNT, MAX_MONEY
+from .labels import ABBREVIATED, EXTRA, TYPO, Notes, essential, header_labels, key, similar, variants
+
+NUMBER = r"[+\-−－]?[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
+MONEY_UNITS = ("亿元", "万元", "元")
+COUNT_UNITS = ("件", "个", "条", "项", "次", "宗")
+VALUE = re.compile(rf"^(?P<number>{NUMBER})(?P<unit>{'|'.join(MONEY_UNITS + COUNT_UNITS)})?$")
+PLACEHOLDER = re.compile(r"^(?:[/／\\]+|[—–－\-―─]+|无|空|[xX×*＊]|不适用)$")
+GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])(?P<digits>[0-9０-９][0-9０-９\s]*)$")
+
+T2, T3, T4 = "表二", "表三", "表四"
+MAX_LABEL_LINES = 8  # a label wrapped over more lines than this is not one label
+
+
+def is_value(text: str) -> bool:
+    text = text.strip()
+    return bool(VALUE.match(text) or PLACEHOLDER.match(text))
+
+
+@dataclass
+class Token:
+    x: int  # layout: character column; cells: cell index
+    text: str
+    glued: bool = False  # the digits were stuck to a label's text
+
+
+@dataclass
+class Chunk:
+    line: int
+    x: int
+    text: str
+    key: str
+
+
+@dataclass
+class Region:
+    """The lines of one table section, split into label chunks and value tokens."""
+
+    lines: list[Line]
+    layout: bool
+    chunks: list[Chunk] = field(default_factory=list)
+    values: dict[int, list[Token]] = field(default_factory=dict)  # line → value tokens (cells: incl. blanks)
+    labelled: set[int] = field(default_factory=set)  # lines holding some label text
+    unclaimed: list[int] = field(default_factory=list)  # lines of numbers no row took
+
+    def __post_init__(self):
+        for i, line in enumerate(self.lines):
+            labels, values = split_line(line, self.layout)
+            for x, text in labels:
+                self.chunks.append(Chunk(i, x, text, key(text)))
+            if labels:
+                self.labelled.add(i)
+            if values:
+                self.values[i] = values
+
+    def has_values(self, i: int) -> bool:
+        return any(t.text.strip() for t in self.values.get(i, ()))
+
+    def text(self) -> str:
+        return "\n".join(line.text if line.cells is None else "\t".join(line.cells) for line in self.lines)
+
+
+def split_line(line: Line, layout: bool) -> tuple[list[tuple[int, str]], list[Token]]:
+    """A line's label pieces (x, text) and value tokens."""
+    labels: list[tuple[int, str]] = []
+    values: list[Token] = []
+    if line.cells is not None:
+        last = max((i for i, c in enumerate(line.cells) if c.strip() and not is_value(c)), default=-1)
+        glued: list[Token] = []
+        for i, cell in enumerate(line.cells[: last + 1]):
+            if cell.strip() and not is_value(cell):
+                label, digits = _unglue(cell.strip())
+                labels.append((i, label))
+                if i == last and digits:
+                    glued = [Token(i, d, True) for d in digits.split()]
+        if line.cells[last + 1:] or glued:
+            values = glued + [Token(i, c.strip()) for i, c in enumerate(line.cells) if i > last]
+        return labels, values
+    for match in re.finditer(r"\S+", line.text):
+        text, x = match.group(0), match.start()
+        if is_value(text):
+            values.append(Token(x, text))
+            continue
+        label, digits = _unglue(text)
+        labels.append((x, label))
+        if digits:
+            values += [Token(x + len(label), d, True) for d in digits.split()]
+    return labels, values
+
+
+def _unglue(text: str) -> tuple[str, str]:
+    """A label with digits stuck to its end (「申请数量230 000023」) → the label and the digits."""
+    match = GLUED.match(text)
+    if match and re.search(r"[\u4e00-\u9fff）)]$", match.group("label")):
+        return match.group("label"), match.group("digits").strip()
+    return text, ""
+
+
+# ------------------------------------------------------------------ finding rows by their labels
+@dataclass
+class RowSpec:
+    name: str  # the source key (table-三 row key, table-二 row label, table-四 group key)
+    label: str  # official label of the row's own cell
+    full: str  # the label as an analyst names it in a gap (group·label)
+    size: int  # value cells
+
+
+@dataclass
+class RowMatch:
+    spec: RowSpec
+    chunks: list[int]
+    printed: str
+    tolerances: list[str]
+
+    def lines(self, region: Region) -> list[int]:
+        return sorted({region.chunks[c].line for c in self.chunks})
+
+
+class Matcher:
+    """Finds rows in reading order; pieces of header and group labels may sit between a label's parts."""
+
+    def __init__(self, region: Region, noise: list[str]):
+        self.region = region
+        self.chunks = region.chunks
+        self.noise = sorted({key(n) for n in noise if key(n)}, key=len, reverse=True)
+        self.used: set[int] = set()
+
+    def is_noise(self, k: str) -> bool:
+        return not k or any(k in n or (len(n) >= 4 and k.startswith(n)) for n in self.noise)
+
+    def find_all(self, specs: list[RowSpec]) -> dict[str, RowMatch]:
+        found: dict[str, RowMatch] = {}
+        pos = 0
+        for spec in specs:
+            match = self.find(spec, pos)
+            if match:
+                found[spec.name] = match
+                self.used.update(match.chunks)
+                pos = match.chunks[-1] + 1
+        # A label with a typo: the unclaimed text between its neighbours that is most like it.
+        for n, spec in enumerate(specs):
+            if spec.name in found:
+                continue
+            before = next((found[s.name].chunks[-1] for s in reversed(specs[:n]) if s.name in found), -1)
+            after = next((found[s.name].chunks[0] for s in specs[n + 1:] if s.name in found), len(self.chunks))
+            match = self.fuzzy(spec, before + 1, after)
+            if match:
+                found[spec.name] = match
+                self.used.update(match.chunks)
+        return found
+
+    def find(self, spec: RowSpec, start: int) -> RowMatch | None:
+        alts = variants(spec.label)
+        short = essential(spec.label)
+        for i in range(start, len(self.chunks)):
+            if i in self.used:
+                continue
+            for target, why in alts:
+                hit = self.extend(i, target)
+                if hit:
+                    chunks, extra = hit
+                    return self._match(spec, chunks, [why] if why else [], extra)
+            if short:
+                hit = self.extend(i, short, whole=True)
+                if hit:
+                    return self._match(spec, hit[0], [ABBREVIATED], hit[1])
+        return None
+
+    def extend(self, i: int, target: str, whole: bool = False):
+        """The chunks from i on that spell target (skipping noise), or None."""
+        k = self.chunks[i].key
+        if not k:
+            return None
+        if k.startswith(target) and k != target:
+            return ([i], True) if not whole or k == target else None
+        consumed = 0
+        if target.startswith(k):
+            consumed = len(k)
+        else:  # a piece of a merged label glued in front: 「不予公5.属于三类」
+            for cut in range(1, len(k)):
+                if self.is_noise(k[:cut]) and target.startswith(k[cut:]) and len(k) - cut >= 2:
+                    consumed = len(k) - cut
+                    break
+            if not consumed:
+                return None
+        return self._follow(i + 1, target, consumed, [i], self.chunks[i].line)
+
+    def _follow(self, j: int, target: str, pos: int, used: list[int], first_line: int):
+        if pos == len(target):
+            return used, False
+        while j < len(self.chunks) and self.chunks[j].line - first_line <= MAX_LABEL_LINES:
+            chunk = self.chunks[j]
+            rest = target[pos:]
+            if j not in self.used and chunk.key and rest.startswith(chunk.key):
+                hit = self._follow(j + 1, target, pos + len(chunk.key), used + [j], first_line)
+                if hit:
+                    return hit
+            if j not in self.used and chunk.key.startswith(rest) and len(rest) >= 2 and chunk.key != rest:
+                return used + [j], True
+            if j in self.used or self.is_noise(chunk.key):
+                j += 1
+                continue
+            return None
+        return None
+
+    def fuzzy(self, spec: RowSpec, start: int, end: int) -> RowMatch | None:
+        target = key(spec.label)
+        best, best_score = None, 0.0
+        free = [i for i in range(start, end) if i not in self.used and not self.is_noise(self.chunks[i].key)]
+        for a in range(len(free)):
+            text = ""
+            for b in range(a, min(len(free), a + 6)):
+                if self.chunks[free[b]].line - self.chunks[free[a]].line > MAX_LABEL_LINES:
+                    break
+                text += self.chunks[free[b]].key
+                score = similar(text, target)
+                if score > best_score:
+                    best, best_score = free[a:b + 1], score
+        if best and best_score >= 0.75:
+            return self._match(spec, best, [TYPO], False)
+        return None
+
+    def _match(self, spec: RowSpec, chunks: list[int], tolerances: list[str], extra: bool) -> RowMatch:
+        printed, last_line = "", None
+        for c in chunks:
+            chunk = self.chunks[c]
+            sep = "" if last_line is None else ("\n" if chunk.line != last_line else " ")
+            printed += sep + chunk.text
+            last_line = chunk.line
+        return RowMatch(spec, chunks, printed, tolerances + ([EXTRA] if extra else []))
+
+
+# ------------------------------------------------------------------ the numbers of a row
+@dataclass
+class Cells:
+    tokens: list[Token] | None  # None when they could not be read
+    seen: str
+    problem: str = ""  # why not (zh / en)
+
+
+def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec]) -> dict[str, Cells]:
+    """Each matched row's value tokens: the value cells on the lines its label covers, or else a line
+    of values alone right after (or before) it that no other row claims."""
+    out: dict[str, Cells] = {}
+    spans = {name: (m.lines(region)[0], m.lines(region)[-1]) for name, m in matches.items()}
+    covered = {i for a, b in spans.values() for i in range(a, b + 1)}
+    claimed: set[int] = set()
+    pending = []
+    for spec in specs:
+        if spec.name not in matches:
+            continue
+        a, b = spans[spec.name]
+        inside = [i for i in range(a, b + 1) if region.has_values(i)]
+        if len(inside) == 1:
+            claimed.add(inside[0])
+            out[spec.name] = Cells(region.values[inside[0]], _seen(region, inside))
+        elif len(inside) > 1:
+            claimed.update(inside)
+            out[spec.name] = Cells(None, _seen(region, inside),
+                                   "数字分在几行，无法确定归属 / the numbers are split over several lines")
+        else:
+            pending.append(spec)
+    for spec in pending:
+        a, b = spans[spec.name]
+        near = [i for i in (_next_filled(region, b, 1), _next_filled(region, a, -1))
+                if i is not None and i not in claimed and i not in covered and i not in region.labelled
+                and region.has_values(i)]
+        if near:
+            claimed.add(near[0])
+            out[spec.name] = Cells(region.values[near[0]], _seen(region, [near[0]]))
+        else:  # no number near the label: the row's cells are empty as printed
+            blank = [t for i in range(a, b + 1) for t in region.values.get(i, ())]
+            out[spec.name] = Cells(blank, "")
+    region.unclaimed = [i for i in region.values if region.has_values(i) and i not in claimed]
+    return out
+
+
+def _next_filled(region: Region, i: int, step: int) -> int | None:
+    j = i + step
+    while 0 <= j < len(region.lines) and region.lines[j].blank:
+        j += step
+    return j if 0 <= j < len(region.lines) else None
+
+
+def _seen(region: Region, lines: list[int]) -> str:
+    return " | ".join(" ".join(t.text for t in region.values[i] if t.text.strip()) for i in lines)
+
+
+class Guide:
+    """Where each value column stands in layout text, learnt from the rows that have every cell, so
+    that a row with blank cells can have its numbers placed (or, if that is unclear, not)."""
+
+    def __init__(self):
+        self.rows: dict[int, list[tuple[int, list[float]]]] = {}  # size → [(page, centres)]
+
+    def learn(self, page: int, tokens: list[Token]) -> None:
+        self.rows.setdefault(len(tokens), []).append((page, [t.x + len(t.text) / 2 for t in tokens]))
+
+    def place(self, page: int, tokens: list[Token], size: int) -> list[Token] | None:
+        rows = self.rows.get(size) or []
+        same = [c for p, c in rows if p == page] or [c for _, c in rows]
+        if not same:
+            return None
+        centres = [statistics.median(col) for col in zip(*same)]
+        gap = min((b - a for a, b in zip(centres, centres[1:])), default=0)
+        if gap < 2:
+            return None
+        out: list[Token | None] = [None] * size
+        last = -1
+        for token in tokens:
+            x = token.x + len(token.text) / 2
+            col = min(range(size), key=lambda c: abs(centres[c] - x))
+            if col <= last or abs(centres[col] - x) > gap / 2 - 0.5:
+                return None
+            out[col], last = token, col
+        return [t if t is not None else Token(-1, "") for t in out]
+
+
+def fit(cells: Cells, size: int, spans: tuple[int, ...], layout: bool, guide: Guide, page: int) -> Cells:
+    """Exactly `size` tokens for a row, or the reason why not."""
+    if cells.tokens is None:
+        return cells
+    tokens = list(cells.tokens)
+    if not layout:
+        while len(tokens) > size and not tokens[0].text.strip():
+            tokens.pop(0)
+        while len(tokens) > size and not tokens[-1].text.strip():
+            tokens.pop()
+        total = sum(spans)
+        if len(tokens) == total and total != size:  # a merged cell copied as several: value, blank, blank
+            starts = [sum(spans[:i]) for i in range(len(spans))]
+            picked = [tokens[s] for s in starts]
+            rest = [tokens[s + k] for s, n in zip(starts, spans) for k in range(1, n)]
+            if all(not t.text.strip() or t.text == tokens[s].text for t, s in
+                   zip(rest, [s for s, n in zip(starts, spans) for _ in range(1, n)])):
+                tokens = picked
+    if len(tokens) == size:
+        return Cells(tokens, cells.seen)
+    shown = " ".join(t.text for t in tokens if t.text.strip())
+    if any(t.glued for t in tokens):
+        return Cells(None, cells.seen or shown, "数字与标签或彼此连在一起，无法分开 / the numbers run into the label "
+                                                "or into each other and cannot be told apart")
+    if layout and 0 < len(tokens) < size and not any(not t.text.strip() for t in tokens):
+        placed = guide.place(page, tokens, size)
+        if placed:
+            return Cells(placed, cells.seen)
+        return Cells(None, cells.seen or shown, f"只有 {len(tokens)} 个数（应有 {size} 个），无法确定哪些格是空白 / "
+                                                f"{len(tokens)} numbers for {size} cells; cannot tell which cells are blank")
+    if not any(t.text.strip() for t in tokens) and layout:
+        return Cells([Token(-1, "")] * size, cells.seen)
+    return Cells(None, cells.seen or shown, f"有 {len(tokens)} 个单元格（应有 {size} 个），可能连写或跨页丢失 / "
+                                            f"{len(tokens)} cells where {size} belong: run together or lost across pages")
+
+
+# ------------------------------------------------------------------ one cell
+def parse_cell(text: str, kind: str, notes: Notes, where: str, money_unit: str = ""):
+    """A cell's value for the source mapping, or (None, reason) when it cannot be read with confidence.
+    Returns (value, reason); a blank cell is (None, '')."""
+    text = text.strip()
+    if not text:
+        return None, ""
+    if PLACEHOLDER.match(text):
+        return None, f"单元格为「{text}」，无法确定是 0 还是空白 / the cell holds '{text}': 0 or blank cannot be told"
+    match = VALUE.match(text)
+    if not match:
+        return None, "不是数字 / not a number"
+    number = unicodedata.normalize("NFKC", match.group("number")).replace("−", "-").replace("，", ",")
+    unit = match.group("unit") or ""
+    if number != match.group("number"):
+        notes.tolerate(where, "全角数字或符号 / full-width digits or signs", text)
+    if "," in number:
+        notes.tolerate(where, "千位分隔符 / thousands separators", text)
+        number = number.replace(",", "")
+    digits = number.lstrip("+-")
+    if len(digits.split(".")[0]) > 1 and digits.startswith("0"):
+        return None, f"「{text}」以 0 开头，疑为几格数字连写 / '{text}' starts with 0: cells run together?"
+    if kind == MONEY:
+        if unit in COUNT_UNITS or number.startswith(("-", "+")):
+            return None, "不是金额 / not an amount"
+        if Decimal(number) > MAX_MONEY:
+            return None, f"「{text}」超出金额范围 / '{text}' is out of range for an amount"
+        return number + (unit or money_unit), ""
+    if "." in number:
+        return None, f"「{text}」不是整数 / '{text}' is not a whole number"
+    if unit:
+        if unit in MONEY_UNITS:
+            return None, f"计数格中有金额单位「{unit}」/ a money unit in a count cell"
+        notes.tolerate(where, "数字带计量单位 / a unit written with the number", text)
+    value = int(number)
+    if abs(value) > MAX_COUNT:
+        return None, f"「{text}」大得不像一个计数，疑为几格数字连写 / '{text}' is too large for a count: cells run together?"
+    if kind == COUNT and (value < 0 or number.startswith("+")):
+        return None, f"计数不能为负 / a count cannot be negative: {text}"
+    return value, ""
+
+
+def gap(table: str, row: str, column: str, text: str, reason: str) -> dict:
+    return {"table": table, "row": row, "column": column, "text": text, "reason": reason}
+
+
+# ------------------------------------------------------------------ the three tables
+@dataclass
+class TableResult:
+    cells: dict[str, list]
+    gaps: list[dict]
+    options: dict = field(default_factory=dict)
+    first: int | None = None  # first and last lines of the region the table occupies
+    last: int | None = None
+
+
+def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]], table: str, fmt: Format,
+              notes: Notes, spans: dict[str, tuple[int, ...]] | None = None, columns: dict[str, list[str]] | None = None,
+              money_unit: str = "") -> TableResult:
+    matcher = Matcher(region, header_labels(fmt))
+    matches = matcher.find_all(specs)
+    values = row_values(region, matches, specs)
+    guide = Guide()
+    if region.layout:
+        for name, cells in values.items():
+            spec = next(s for s in specs if s.name == name)
+            if cells.tokens and len(cells.tokens) == spec.size and all(t.text.strip() for t in cells.tokens):
+                guide.learn(region.lines[region.chunks[matches[name].chunks[0]].line].page, cells.tokens)
+    result = TableResult({}, [])
+    used_lines = []
+    for spec in specs:
+        cols = (columns or {}).get(spec.name) or [""] * spec.size
+        match = matches.get(spec.name)
+        if match is None:
+            result.cells[spec.name] = [None] * spec.size
+            result.gaps.append(gap(table, spec.full, "", "", "表中找不到此行 / the row is not in the table"))
+            continue
+        notes.label(table, match.printed, spec.label, match.tolerances)
+        used_lines += match.lines(region)
+        page = region.lines[match.lines(region)[0]].page
+        cells = fit(values[spec.name], spec.size, (spans or {}).get(spec.name, (1,) * spec.size), region.layout,
+                    guide, page)
+        if cells.tokens is None:
+            result.cells[spec.name] = [None] * spec.size
+            result.gaps.append(gap(table, spec.full, "", cells.seen, cells.problem))
+            continue
+        row = []
+        for token, kind, column in zip(cells.tokens, kinds[spec.name], cols):
+            value, reason = parse_cell(token.text, kind, notes, table, money_unit)
+            if reason:
+                result.gaps.append(gap(table, spec.full, column, token.text, reason))
+            row.append(value)
+        result.cells[spec.name] = row
+    used_lines += [i for i in region.values if region.has_values(i) and i not in region.unclaimed]
+    if used_lines:
+        result.first, result.last = min(used_lines), max(used_lines)
+    for i in region.unclaimed:
+        labels = " ".join(c.text for c in region.chunks if c.line == i)
+        notes.remark(f"{table}：未识别的一行，未读取 / unrecognised row, not read: {labels} {_seen(region, [i])}".rstrip())
+    return result
+
+
+def read_table2(region: Region, fmt: Format, notes: Notes) -> TableResult:
+    specs, kinds, spans, columns = [], {}, {}, {}
+    for block in fmt.table2:
+        for row in block.rows:
+            specs.append(RowSpec(row, row, row, len(block.columns)))
+            kinds[row] = [c.kind for c in block.columns]
+            spans[row] = tuple(c.span for c in block.columns)
+            columns[row] = [c.label for c in block.columns]
+    text = region.text()
+    options, money_unit = {}, ""
+    fee = re.search(r"本年收费金额[^\n\t]*", text)
+    if fmt.version == "2021" and fee:
+        decimals = re.search(r"保留\s*(\d)\s*位小数", fee.group(0))
+        if decimals:
+            options["fee_decimals"] = int(decimals.group(1))
+            notes.tolerate(T2, "收费金额表头含省级补充（保留小数位数）/ the fee header carries a provincial rule on decimals",
+                           fee.group(0).strip())
+        unit = re.search(r"单位\s*[:：]\s*(亿元|万元|元)", fee.group(0))
+        if unit and unit.group(1) != "万元":
+            money_unit = unit.group(1)
+            notes.tolerate(T2, "收费金额单位不是万元，金额按原单位记录 / the fee is not in 万元; kept with its unit",
+                           fee.group(0).strip())
+    result = read_rows(region, specs, kinds, T2, fmt, notes, spans, columns, money_unit)
+    result.options = options
+    return result
+
+
+def read_table3(region: Region, fmt: Format, notes: Notes) -> TableResult:
+    specs = [RowSpec(r.key, r.label, fmt.table3_row_label(r.key), len(fmt.table3_columns)) for r in fmt.table3_rows]
+    labels = [c.label for c in fmt.table3_columns]
+    kinds = {s.name: [COUNT] * s.size for s in specs}
+    result = read_rows(region, specs, kinds, T3, fmt, notes, columns={s.name: labels for s in specs})
+    _check_columns(region, fmt, notes, result)
+    return result
+
+
+def _check_columns(region: Region, fmt: Format, notes: Notes, result: TableResult) -> None:
+    """Applicant columns are read in the template's order; say which header labels were printed otherwise."""
+    head = [c for c in region.chunks if result.first is None or c.line < result.first]
+    joined = "".join(c.key for c in head)
+    for column in fmt.table3_columns:
+        alts = variants(column.label)
+        if key(column.label)[:3] in joined:
+            continue
+        other = next(((k, why) for k, why in alts[1:] if k in joined), None)
+        if other:
+            printed = next((c.text for c in head if other[0] in c.key), other[0])
+            notes.label(T3, printed, column.label, [other[1]])
+        elif head:
+            notes.remark(f"{T3}：表头中未见列「{column.label}」，按模板列序读取 / column {column.label} not seen in the "
+                         "header; read in the template's column order")
+
+
+def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
+    groups, columns = fmt.table4_groups, fmt.table4_columns
+    size = len(groups) * len(columns)
+    result = TableResult({}, [])
+    filled = [i for i in region.values if region.has_values(i)]
+    tokens = None
+    seen = _seen(region, filled) if filled else ""
+    problem = "表中找不到数字行 / no row of numbers in the table"
+    if filled:
+        # The template's layout: one row of 15 numbers under the three-level header.
+        row = max(filled, key=lambda i: sum(1 for t in region.values[i] if t.text.strip()))
+        cells = fit(Cells(region.values[row], _seen(region, [row])), size, (1,) * size, region.layout, Guide(),
+                    region.lines[row].page)
+        if cells.tokens is not None and len(filled) == 1:
+            tokens = cells.tokens
+            result.first = result.last = row
+        else:
+            problem = cells.problem or "数字分在几行 / numbers on several lines"
+            # A transposed layout: one row per group (行政复议, 未经复议直接起诉, 复议后起诉) of five.
+            specs = [RowSpec(g.key, g.label, g.label, len(columns)) for g in groups]
+            noise = [c.label for c in columns] + [formats.TABLE4_LITIGATION] + [s.heading for s in fmt.sections]
+            matcher = Matcher(region, noise)
+            matches = matcher.find_all(specs)
+            if len(matches) == len(groups):
+                values = row_values(region, matches, specs)
+                rows = [fit(values[s.name], s.size, (1,) * s.size, region.layout, Guide(), 1) for s in specs]
+                if all(r.tokens is not None for r in rows):
+                    tokens = [t for r in rows for t in r.tokens]
+                    lines = [i for m in matches.values() for i in m.lines(region)]
+                    result.first, result.last = min(lines), max(lines)
+    if tokens is None:
+        for g in groups:
+            result.cells[g.key] = [None] * len(columns)
+            result.gaps.append(gap(T4, g.label, "", seen, problem))
+        return result
+    for n, g in enumerate(groups):
+        row = []
+        for c, token in enumerate(tokens[n * len(columns):(n + 1) * len(columns)]):
+            value, reason = parse_cell(token.text, COUNT, notes, T4)
+            if reason:
+                result.gaps.append(gap(T4, g.label, columns[c].label, token.text, reason))
+            row.append(value)
+        result.cells[g.key] = row
+    return result
