@@ -9,7 +9,7 @@ import sys
 from ..errors import NianbaoError
 
 # One module per command; each has add_parser(subparsers) and run(args) -> int.
-COMMANDS = ("render",)
+COMMANDS = ("render", "import_")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "annual reports on government information disclosure: render, check, audit")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
-        importlib.import_module(f".{name}", __name__).add_parser(sub)
+        importlib.import_module(f".{name}", __name__).add_parser(sub)  # import_: 'import' is a keyword
     return parser
 
 

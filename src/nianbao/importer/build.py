@@ -40,16 +40,24 @@ def build_report(doc: Document, file: str) -> Report:
     sections_lines = _sections(doc, headings, container)
 
     # Front matter: between the title and section 一 (within the article on a web page).
-    front = [line for line in doc.lines[title.index + 1:first] if _within(line, container)]
-    front, published = narrative.front_matter(front, notes)
+    between = doc.lines[title.index + 1:first]
+    front = [line for line in between if _within(line, container)]
+    outside = [narrative.line_text(line) for line in between if not _within(line, container)]
+    published = next((narrative.published(text) for text in outside if narrative.published(text)), "")
+    front, published_inside = narrative.front_matter(front, notes)
+    published = published or published_inside
+    if outside:
+        notes.remark(f"略去文章之外的网页内容 {len(outside)} 行 / left out {len(outside)} line(s) of the site around "
+                     "the article: " + "｜".join(t[:30] for t in outside[:3]) + ("…" if len(outside) > 3 else ""))
 
     layout = doc.layout
     narrative_lines = front + [ln for n in ("一", "五", "六") for ln in sections_lines.get(n, [])]
     width = narrative.line_width(narrative_lines) if layout else 0
     base = narrative.base_indent(narrative_lines) if layout else 0
+    spaced = layout and narrative.spaced_digits(narrative_lines)
 
     def text_of(lines: list[Line]) -> str:
-        return "\n\n".join(narrative.paragraphs(lines, layout, width, base))
+        return "\n\n".join(narrative.paragraphs(lines, layout, width, base, spaced))
 
     # The tables, each in its own section; words around a table are that section's note.
     table_text = key("\n".join(narrative.line_text(ln) for n in TABLE_SECTIONS for ln in sections_lines.get(n, [])))

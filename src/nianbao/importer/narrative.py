@@ -81,9 +81,28 @@ def find_headings(doc: Document, fmt: Format, notes: Notes) -> list[Heading]:
 
 
 # ------------------------------------------------------------------ paragraphs
-def _join(left: str, right: str) -> str:
-    """Undo a line wrap: Chinese text joins directly, two Latin words keep their space."""
-    if left and right and re.match(r"[A-Za-z0-9]", left[-1]) and re.match(r"[A-Za-z0-9]", right[0]):
+CJK = r"[\u4e00-\u9fff]"
+DIGIT_SPACED = re.compile(rf"{CJK} [0-9]|[0-9] {CJK}")
+DIGIT_TIGHT = re.compile(rf"{CJK}[0-9]|[0-9]{CJK}")
+
+
+def spaced_digits(lines: list[Line]) -> bool:
+    """Does this PDF's text put a space between Chinese and digits (「2024 年」, as Word's spacing comes
+    out of pdftotext)? Then a line wrap between them stood for a space too."""
+    text = "\n".join(line.text for line in lines if line.cells is None)
+    spaced, tight = len(DIGIT_SPACED.findall(text)), len(DIGIT_TIGHT.findall(text))
+    return spaced >= 3 and spaced > 3 * tight
+
+
+def _join(left: str, right: str, spaced: bool = False) -> str:
+    """Undo a line wrap: Chinese text joins directly, two Latin words keep their space (and so do
+    Chinese and digits in a document that spaces them)."""
+    if not left or not right:
+        return left + right
+    a, b = left[-1], right[0]
+    if re.match(r"[A-Za-z0-9]", a) and re.match(r"[A-Za-z0-9]", b):
+        return left + " " + right
+    if spaced and ((re.match(CJK, a) and b.isdigit()) or (a.isdigit() and re.match(CJK, b))):
         return left + " " + right
     return left + right
 
@@ -98,7 +117,7 @@ def indent(line: Line) -> int:
     return len(line.text) - len(line.text.lstrip(" \u3000"))
 
 
-def paragraphs(lines: list[Line], layout: bool, width: int = 0, base: int = 0) -> list[str]:
+def paragraphs(lines: list[Line], layout: bool, width: int = 0, base: int = 0, spaced: bool = False) -> list[str]:
     """Paragraphs of narrative text. Plain text: one per line. Layout text: a paragraph starts on an
     indented line, or after a line that stops well short of the full width."""
     if not layout:
@@ -115,7 +134,7 @@ def paragraphs(lines: list[Line], layout: bool, width: int = 0, base: int = 0) -
         if new and current:
             out.append(current)
             current = ""
-        current = _join(current, text)
+        current = _join(current, text, spaced)
         previous = line
     if current:
         out.append(current)
@@ -182,26 +201,31 @@ def year_from_text(text: str) -> int | None:
     return int(match.group(0)) if match else None
 
 
+def published(text: str) -> str:
+    """The publication date of a 发布日期/发布时间 line, as printed (spaces removed)."""
+    match = PUBLISHED.search(text)
+    return re.sub(r"\s+", "", match.group(1)) if match else ""
+
+
 def front_matter(lines: list[Line], notes: Notes) -> tuple[list[Line], str]:
     """Split the lines between the title and section 一 into preamble lines and a publication date;
     site furniture (font-size switches, view counts, sources) is left out and said so."""
-    kept, published, skipped = [], "", []
+    kept, date, skipped = [], "", []
     for line in lines:
         text = line_text(line)
         if not text:
             kept.append(line)
             continue
-        date = PUBLISHED.search(text)
-        if date and not published:
-            published = re.sub(r"\s+", "", date.group(1))
-        if date or FURNITURE.search(text) or is_metadata(text):
+        found = published(text)
+        date = date or found
+        if found or FURNITURE.search(text) or is_metadata(text):
             skipped.append(text)
             continue
         kept.append(line)
     if skipped:
         notes.remark("略去标题与正文之间的页面信息 / left out page information between title and text: "
                      + "｜".join(s[:30] for s in skipped[:4]) + ("…" if len(skipped) > 4 else ""))
-    return kept, published
+    return kept, date
 
 
 def is_metadata(text: str) -> bool:
