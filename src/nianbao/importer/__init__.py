@@ -35,9 +35,13 @@ def read_document(path: Path) -> Document:
     raw = path.read_bytes()
     head = raw[:2048].lstrip().lower()
     if raw.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+        from .geometry import Geometry, pdf_words
         from .pdf import pdf_text
+        from .tables import VALUE
 
-        return from_text(pdf_text(path), "PDF，经 pdftotext -layout 提取 / PDF via pdftotext -layout", path.name)
+        doc = from_text(pdf_text(path), "PDF，经 pdftotext -layout 提取 / PDF via pdftotext -layout", path.name)
+        doc.geometry = Geometry(pdf_words(path), lambda text: bool(VALUE.match(text)))
+        return doc
     if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html", b"<?xml")) \
             or b"<table" in raw.lower() or b"<p" in head:
         from .html import html_document

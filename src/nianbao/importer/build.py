@@ -70,7 +70,7 @@ def build_report(doc: Document, file: str) -> Report:
     data_tables, gaps, options, sections = {}, [], {}, {}
     for number, reader in TABLE_SECTIONS.items():
         lines = sections_lines.get(number, [])
-        region = tables.Region(lines, layout)
+        region = tables.Region(lines, layout, doc.geometry)
         result = reader(region, fmt, notes)
         data_tables[number] = result.cells
         gaps += result.gaps

@@ -37,6 +37,7 @@ class Document:
     kind: str  # what the file was, for report.source
     name: str = ""
     head_title: str = ""  # HTML <title>, a last resort for the report title
+    geometry: object = None  # PDF word boxes (importer.geometry.Geometry) to place numbers beside blank cells
     notes: list[str] = field(default_factory=list)
 
 

@@ -23,6 +23,7 @@ from .. import formats
 from ..formats import COUNT, DELTA, MONEY, Format
 from .document import Line
 from ..sources import MAX_COUNT, MAX_MONEY
+from .geometry import Geometry, place
 from .labels import ABBREVIATED, EXTRA, TYPO, Notes, essential, header_labels, key, similar, variants
 
 NUMBER = r"[+\-−－]?[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
@@ -62,6 +63,7 @@ class Region:
 
     lines: list[Line]
     layout: bool
+    geometry: Geometry | None = None  # word boxes of a PDF, to place numbers of rows with blank cells
     chunks: list[Chunk] = field(default_factory=list)
     values: dict[int, list[Token]] = field(default_factory=dict)  # line → value tokens (cells: incl. blanks)
     labelled: set[int] = field(default_factory=set)  # lines holding some label text
@@ -260,6 +262,7 @@ class Cells:
     tokens: list[Token] | None  # None when they could not be read
     seen: str
     problem: str = ""  # why not (zh / en)
+    line: int | None = None  # the region line the numbers are on
 
 
 def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec]) -> dict[str, Cells]:
@@ -277,7 +280,7 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
         inside = [i for i in range(a, b + 1) if region.has_values(i)]
         if len(inside) == 1:
             claimed.add(inside[0])
-            out[spec.name] = Cells(region.values[inside[0]], _seen(region, inside))
+            out[spec.name] = Cells(region.values[inside[0]], _seen(region, inside), line=inside[0])
         elif len(inside) > 1:
             claimed.update(inside)
             out[spec.name] = Cells(None, _seen(region, inside),
@@ -291,7 +294,7 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
                 and region.has_values(i)]
         if near:
             claimed.add(near[0])
-            out[spec.name] = Cells(region.values[near[0]], _seen(region, [near[0]]))
+            out[spec.name] = Cells(region.values[near[0]], _seen(region, [near[0]]), line=near[0])
         else:  # no number near the label: the row's cells are empty as printed
             blank = [t for i in range(a, b + 1) for t in region.values.get(i, ())]
             out[spec.name] = Cells(blank, "")
@@ -310,26 +313,68 @@ def _seen(region: Region, lines: list[int]) -> str:
     return " | ".join(" ".join(t.text for t in region.values[i] if t.text.strip()) for i in lines)
 
 
-class Guide:
-    """Where each value column stands in layout text, learnt from the rows that have every cell, so
-    that a row with blank cells can have its numbers placed (or, if that is unclear, not)."""
+class Placer:
+    """Places the numbers of a layout row that has blank cells, or says it cannot.
 
-    def __init__(self):
-        self.rows: dict[int, list[tuple[int, list[float]]]] = {}  # size → [(page, centres)]
+    From a PDF, by the word boxes: the columns stand under the header's pieces (geometry). From
+    pdftotext text alone, by where the numbers stand in rows that have every cell on the same page;
+    pdftotext squeezes spaces line by line, so this succeeds only where the columns truly line up."""
 
-    def learn(self, page: int, tokens: list[Token]) -> None:
-        self.rows.setdefault(len(tokens), []).append((page, [t.x + len(t.text) / 2 for t in tokens]))
+    def __init__(self, region: Region, column_labels: list[str]):
+        self.region = region
+        self.column_labels = column_labels
+        self.rows: list[tuple[int, list[float]]] = []  # (page, centres) of rows with every cell
+        self.anchor: int | None = None  # the first line of the table's numbers (its header stands above)
+        self._centres: list[float] | None | bool = False
 
-    def place(self, page: int, tokens: list[Token], size: int) -> list[Token] | None:
-        rows = self.rows.get(size) or []
-        same = [c for p, c in rows if p == page] or [c for _, c in rows]
+    def learn(self, line: int, tokens: list[Token]) -> None:
+        if self.anchor is None or line < self.anchor:
+            self.anchor, self._centres = line, False
+        if all(t.text.strip() for t in tokens):
+            self.rows.append((self.region.lines[line].page, [t.x + len(t.text) / 2 for t in tokens]))
+
+    def place(self, cells: Cells, size: int) -> list[Token] | None:
+        tokens = [t for t in cells.tokens if t.text.strip()]
+        if cells.line is None or not tokens:
+            return None
+        if self.region.geometry is not None:
+            return self._by_geometry(cells.line, tokens, size)
+        return self._by_text(self.region.lines[cells.line].page, tokens, size)
+
+    def _labels(self, line: int) -> list[str]:
+        return [c.text for c in self.region.chunks if c.line == line]
+
+    def _by_geometry(self, line: int, tokens: list[Token], size: int) -> list[Token] | None:
+        geometry = self.region.geometry
+        if self._centres is False:
+            self._centres = None
+            if self.anchor is not None:
+                page = self.region.lines[self.anchor].page
+                first = geometry.find_row(page, self._labels(self.anchor),
+                                          [t.text for t in self.region.values[self.anchor] if t.text.strip()])
+                if first:
+                    self._centres = geometry.columns(page, min(w.y0 for w in first), self.column_labels)
+        if not self._centres or len(self._centres) != size:
+            return None
+        words = geometry.find_row(self.region.lines[line].page, self._labels(line), [t.text for t in tokens])
+        columns = place(words, self._centres) if words else None
+        if columns is None:
+            return None
+        out = [Token(-1, "")] * size
+        for token, col in zip(tokens, columns):
+            out[col] = token
+        return out
+
+    def _by_text(self, page: int, tokens: list[Token], size: int) -> list[Token] | None:
+        rows = [c for p, c in self.rows if len(c) == size]
+        same = [c for p, c in self.rows if p == page and len(c) == size] or rows
         if not same:
             return None
         centres = [statistics.median(col) for col in zip(*same)]
         gap = min((b - a for a, b in zip(centres, centres[1:])), default=0)
         if gap < 2:
             return None
-        out: list[Token | None] = [None] * size
+        out: list[Token] = [Token(-1, "")] * size
         last = -1
         for token in tokens:
             x = token.x + len(token.text) / 2
@@ -337,10 +382,10 @@ class Guide:
             if col <= last or abs(centres[col] - x) > gap / 2 - 0.5:
                 return None
             out[col], last = token, col
-        return [t if t is not None else Token(-1, "") for t in out]
+        return out
 
 
-def fit(cells: Cells, size: int, spans: tuple[int, ...], layout: bool, guide: Guide, page: int) -> Cells:
+def fit(cells: Cells, size: int, spans: tuple[int, ...], layout: bool, placer: Placer | None) -> Cells:
     """Exactly `size` tokens for a row, or the reason why not."""
     if cells.tokens is None:
         return cells
@@ -354,24 +399,23 @@ def fit(cells: Cells, size: int, spans: tuple[int, ...], layout: bool, guide: Gu
         if len(tokens) == total and total != size:  # a merged cell copied as several: value, blank, blank
             starts = [sum(spans[:i]) for i in range(len(spans))]
             picked = [tokens[s] for s in starts]
-            rest = [tokens[s + k] for s, n in zip(starts, spans) for k in range(1, n)]
-            if all(not t.text.strip() or t.text == tokens[s].text for t, s in
-                   zip(rest, [s for s, n in zip(starts, spans) for _ in range(1, n)])):
+            rest = [(tokens[s + k], tokens[s]) for s, n in zip(starts, spans) for k in range(1, n)]
+            if all(not t.text.strip() or t.text == first.text for t, first in rest):
                 tokens = picked
     if len(tokens) == size:
-        return Cells(tokens, cells.seen)
+        return Cells(tokens, cells.seen, line=cells.line)
     shown = " ".join(t.text for t in tokens if t.text.strip())
     if any(t.glued for t in tokens):
         return Cells(None, cells.seen or shown, "数字与标签或彼此连在一起，无法分开 / the numbers run into the label "
                                                 "or into each other and cannot be told apart")
-    if layout and 0 < len(tokens) < size and not any(not t.text.strip() for t in tokens):
-        placed = guide.place(page, tokens, size)
+    if layout and not tokens:
+        return Cells([Token(-1, "")] * size, cells.seen, line=cells.line)
+    if layout and len(tokens) < size:
+        placed = placer.place(cells, size) if placer else None
         if placed:
-            return Cells(placed, cells.seen)
+            return Cells(placed, cells.seen, line=cells.line)
         return Cells(None, cells.seen or shown, f"只有 {len(tokens)} 个数（应有 {size} 个），无法确定哪些格是空白 / "
                                                 f"{len(tokens)} numbers for {size} cells; cannot tell which cells are blank")
-    if not any(t.text.strip() for t in tokens) and layout:
-        return Cells([Token(-1, "")] * size, cells.seen)
     return Cells(None, cells.seen or shown, f"有 {len(tokens)} 个单元格（应有 {size} 个），可能连写或跨页丢失 / "
                                             f"{len(tokens)} cells where {size} belong: run together or lost across pages")
 
@@ -434,16 +478,16 @@ class TableResult:
 
 def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]], table: str, fmt: Format,
               notes: Notes, spans: dict[str, tuple[int, ...]] | None = None, columns: dict[str, list[str]] | None = None,
-              money_unit: str = "") -> TableResult:
+              money_unit: str = "", placer_labels: list[str] | None = None) -> TableResult:
     matcher = Matcher(region, header_labels(fmt))
     matches = matcher.find_all(specs)
     values = row_values(region, matches, specs)
-    guide = Guide()
-    if region.layout:
+    placer = None
+    if region.layout and placer_labels:
+        placer = Placer(region, placer_labels)
         for name, cells in values.items():
-            spec = next(s for s in specs if s.name == name)
-            if cells.tokens and len(cells.tokens) == spec.size and all(t.text.strip() for t in cells.tokens):
-                guide.learn(region.lines[region.chunks[matches[name].chunks[0]].line].page, cells.tokens)
+            if cells.tokens and cells.line is not None:
+                placer.learn(cells.line, cells.tokens)
     result = TableResult({}, [])
     used_lines = []
     for spec in specs:
@@ -455,9 +499,8 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
             continue
         notes.label(table, match.printed, spec.label, match.tolerances)
         used_lines += match.lines(region)
-        page = region.lines[match.lines(region)[0]].page
         cells = fit(values[spec.name], spec.size, (spans or {}).get(spec.name, (1,) * spec.size), region.layout,
-                    guide, page)
+                    placer if placer_labels and spec.size == len(placer_labels) else None)
         if cells.tokens is None:
             result.cells[spec.name] = [None] * spec.size
             result.gaps.append(gap(table, spec.full, "", cells.seen, cells.problem))
@@ -509,7 +552,8 @@ def read_table3(region: Region, fmt: Format, notes: Notes) -> TableResult:
     specs = [RowSpec(r.key, r.label, fmt.table3_row_label(r.key), len(fmt.table3_columns)) for r in fmt.table3_rows]
     labels = [c.label for c in fmt.table3_columns]
     kinds = {s.name: [COUNT] * s.size for s in specs}
-    result = read_rows(region, specs, kinds, T3, fmt, notes, columns={s.name: labels for s in specs})
+    result = read_rows(region, specs, kinds, T3, fmt, notes, columns={s.name: labels for s in specs},
+                       placer_labels=labels)
     _check_columns(region, fmt, notes, result)
     return result
 
@@ -542,8 +586,10 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
     if filled:
         # The template's layout: one row of 15 numbers under the three-level header.
         row = max(filled, key=lambda i: sum(1 for t in region.values[i] if t.text.strip()))
-        cells = fit(Cells(region.values[row], _seen(region, [row])), size, (1,) * size, region.layout, Guide(),
-                    region.lines[row].page)
+        placer = Placer(region, [c.label for _ in groups for c in columns])
+        placer.learn(row, region.values[row])
+        cells = fit(Cells(region.values[row], _seen(region, [row]), line=row), size, (1,) * size, region.layout,
+                    placer)
         if cells.tokens is not None and len(filled) == 1:
             tokens = cells.tokens
             result.first = result.last = row
@@ -556,7 +602,7 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
             matches = matcher.find_all(specs)
             if len(matches) == len(groups):
                 values = row_values(region, matches, specs)
-                rows = [fit(values[s.name], s.size, (1,) * s.size, region.layout, Guide(), 1) for s in specs]
+                rows = [fit(values[s.name], s.size, (1,) * s.size, region.layout, None) for s in specs]
                 if all(r.tokens is not None for r in rows):
                     tokens = [t for r in rows for t in r.tokens]
                     lines = [i for m in matches.values() for i in m.lines(region)]
