@@ -200,6 +200,29 @@ def test_slash_dash_cut_and_missing_rows_are_gaps(tmp_path):
     assert report.table3["不予公开.8"] == Z  # the rows after a missing one are still found
 
 
+def test_blank_cells_in_pdf_text_are_placed_by_their_columns(tmp_path):
+    """pdftotext text has no empty cells, only spaces: numbers are placed under the columns the full
+    rows on the same page show, keeping the blanks blank."""
+    line = next(x for x in HUAIAN.read_text(encoding="utf-8").splitlines() if x.startswith("二、上年结转"))
+    head, tail = line[:line.index("34") + 2], line[line.index("34") + 2:]
+    blanked = head + tail[:-4].replace("0", " ") + tail[-4:]  # same width: the zeros become spaces
+    assert len(blanked) == len(line)
+    report = read_any(edited(tmp_path, HUAIAN, (line, blanked)))
+    assert report.table3["上年结转"] == [34, None, None, None, None, None, 34] and report.gaps == []
+
+
+def test_a_2021_report_printing_the_2019_tables_is_not_read_by_position(tmp_path):
+    report = read_any(edited(tmp_path, SHANGHAI, ("2019年上海市", "2021年上海市")))
+    assert report.format is FORMAT_2021
+    assert all(v == [None] * len(v) for v in report.table2.values())  # 本年新制作数量 ≠ 本年制发件数
+    reasons = {g["row"]: g["reason"] for g in report.gaps if g["table"] == "表二"}
+    assert set(reasons) == set(FORMAT_2021.table2_rows) and "本年新制作数量" in reasons["规章"]
+    assert report.table3["本年新收"] == [821, 35, None, None, 2, 1, 859]  # table 三 is the same in both
+    assert {g["row"] for g in report.gaps if g["table"] == "表三"} == {
+        FORMAT_2021.table3_row_label(k) for k in ("其他处理.1", "其他处理.2", "其他处理.3")}
+    assert "R29" in report.source
+
+
 # ------------------------------------------------------------------ HTML pages
 def test_a_site_page_with_spans_styles_and_navigation():
     report = read_any(HERE / "site-page-gbk.html")

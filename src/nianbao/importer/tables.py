@@ -16,7 +16,6 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
-
 from decimal import Decimal
 
 from .. import formats
@@ -545,7 +544,39 @@ def read_table2(region: Region, fmt: Format, notes: Notes) -> TableResult:
                            fee.group(0).strip())
     result = read_rows(region, specs, kinds, T2, fmt, notes, spans, columns, money_unit)
     result.options = options
+    for block, printed in _foreign_columns(region, fmt):
+        shown = "、".join(printed)
+        reason = (f"此项的列是另一版格式的（{shown}），与本年度格式的列含义不同，不按位置读取 / the columns of this "
+                  f"item are another format version's ({shown}), which mean something else; not read by position")
+        result.gaps = [g for g in result.gaps if g["row"] not in block.rows]
+        for row in block.rows:
+            result.cells[row] = [None] * len(block.columns)
+            result.gaps.append(gap(T2, row, "", "", reason))
     return result
+
+
+def _foreign_columns(region: Region, fmt: Format) -> list[tuple]:
+    """Items of table 二 whose column headers are another version's (a 2021 report printing the 2019
+    table): (block, the foreign labels seen)."""
+    lines = [key(line.text if line.cells is None else "".join(line.cells)) for line in region.lines]
+    starts = []
+    for block in fmt.table2:
+        at = next((i for i, k in enumerate(lines) if key(block.item) in k), None)
+        starts.append(at)
+    out = []
+    for n, block in enumerate(fmt.table2):
+        if starts[n] is None:
+            continue
+        end = next((s for s in starts[n + 1:] if s is not None), len(lines))
+        text = "".join(lines[starts[n]:end])
+        if all(key(c.label)[:4] in text for c in block.columns):
+            continue
+        foreign = [c.label for other in formats.FORMATS.values() if other is not fmt
+                   for b in other.table2 if b.item == block.item for c in b.columns
+                   if key(c.label)[:4] in text and c.label not in {x.label for x in block.columns}]
+        if foreign:
+            out.append((block, foreign))
+    return out
 
 
 def read_table3(region: Region, fmt: Format, notes: Notes) -> TableResult:
