@@ -152,6 +152,17 @@ def test_variants_real_reports_print_are_read_and_recorded():
         assert said in report.source, said
 
 
+def test_one_cell_per_line_copy_reads_like_tab_separated(tmp_path):
+    """Some browsers copy a table as one cell per line: runs of numbers become a row again."""
+    lines = []
+    for line in (HERE / "variants-2022.txt").read_text(encoding="utf-8").splitlines():
+        lines += [c for c in line.split("\t") if c.strip()] if "\t" in line else [line]
+    path = tmp_path / "per-cell.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert "\t" not in path.read_text(encoding="utf-8")
+    assert sources.report_equal(read_any(path), read_any(HERE / "variants-2022.txt"))
+
+
 def test_label_typo_and_abbreviated_label_are_read_and_said(tmp_path):
     path = edited(tmp_path, JIAOZUO, ("2.没有现成信息需要另行制作\t0\t0", "2.没有现存信息需要另行制作\t5\t0"),
                   ("(二) 部分公开（区分处理的，只计这一情形，不计其他情形）", "(二) 部分公开"))

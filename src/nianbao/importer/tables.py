@@ -69,6 +69,8 @@ class Region:
     unclaimed: list[int] = field(default_factory=list)  # lines of numbers no row took
 
     def __post_init__(self):
+        if not self.layout:
+            self.lines = merge_cell_runs(self.lines)
         for i, line in enumerate(self.lines):
             labels, values = split_line(line, self.layout)
             for x, text in labels:
@@ -83,6 +85,33 @@ class Region:
 
     def text(self) -> str:
         return "\n".join(line.text if line.cells is None else "\t".join(line.cells) for line in self.lines)
+
+
+def merge_cell_runs(lines: list[Line]) -> list[Line]:
+    """Text copied with one table cell per line: consecutive lines that each hold one number (or
+    「/」, 「—」) are one row of cells. Blank cells cannot survive such a copy, so a row with blanks
+    comes out short and becomes a gap."""
+    out: list[Line] = []
+    run: list[Line] = []
+
+    def flush():
+        if len(run) >= 2:
+            cells = [line.text.strip() for line in run]
+            out.append(Line("\t".join(cells), cells, run[0].page, run[0].path))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for line in lines:
+        if line.cells is None and line.text.strip() and is_value(line.text):
+            run.append(line)
+        elif line.blank and run:
+            continue
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return out
 
 
 def split_line(line: Line, layout: bool) -> tuple[list[tuple[int, str]], list[Token]]:
