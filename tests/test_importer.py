@@ -163,6 +163,17 @@ def test_one_cell_per_line_copy_reads_like_tab_separated(tmp_path):
     assert sources.report_equal(read_any(path), read_any(HERE / "variants-2022.txt"))
 
 
+@pytest.mark.parametrize("title, agency, year, said", [
+    ("焦作市教育局关于2021年政府信息公开工作年度报告", "焦作市教育局", 2021, ""),
+    ("焦作市教育局2021年度政府信息公开工作年度报告（全文）", "焦作市教育局", 2021, ""),
+    ("焦作市教育局政府信息公开工作年度报告", "焦作市教育局", 2021, "names no year"),
+])
+def test_title_variants(tmp_path, title, agency, year, said):
+    report = read_any(edited(tmp_path, JIAOZUO, ("焦作市教育局2021年政府信息公开工作年度报告", title)))
+    assert (report.agency, report.year, report.title) == (agency, year, title)
+    assert said in report.source
+
+
 def test_label_typo_and_abbreviated_label_are_read_and_said(tmp_path):
     path = edited(tmp_path, JIAOZUO, ("2.没有现成信息需要另行制作\t0\t0", "2.没有现存信息需要另行制作\t5\t0"),
                   ("(二) 部分公开（区分处理的，只计这一情形，不计其他情形）", "(二) 部分公开"))

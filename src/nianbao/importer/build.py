@@ -28,6 +28,12 @@ def build_report(doc: Document, file: str) -> Report:
     first = headings[0].index
     title = narrative.find_title(doc, first)
     if title is None:
+        body = "\n".join(narrative.line_text(line) for line in doc.lines[:headings[1].index if len(headings) > 1 else None])
+        title = narrative.find_title_without_year(doc, first, body)
+        if title is not None:
+            notes.remark(f"标题中没有年度，按正文的统计期限推定为 {title.year} 年 / the title names no year; "
+                         f"{title.year} is taken from the statistical period in the text")
+    if title is None:
         raise NianbaoError("找不到报告标题（如「某某局2021年政府信息公开工作年度报告」），无法确定机构和年度",
                            "no report title (such as 「某某局2021年政府信息公开工作年度报告」) found, so the agency and "
                            "year are unknown", file=file)

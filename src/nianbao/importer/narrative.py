@@ -7,10 +7,8 @@ template heading, so 「五、政府信息公开工作存在的主要问题及�
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
 
-from .. import formats
 from ..formats import Format
 from .document import Document, Line
 from .labels import HEADING, Notes, key, similar
@@ -20,9 +18,11 @@ TITLE = re.compile(r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<after>.*
 NUMBER_SEP = r"[、.．,，:：\s]"
 PUBLISHED = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]\s*"
                        r"(\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?)")
+TITLE_NO_YEAR = re.compile(r"^(?P<before>.*?)(?P<suffix>政府信息公开(?:工作)?(?:年度)?(?:工作)?报告)(?P<rest>.*)$")
 # Site furniture around an article: print/close links, share buttons, font-size switches, footers.
-FURNITURE = re.compile(r"打印|关闭(本页|窗口)|返回顶部|分享到|扫一扫|版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备"
-                       r"|【\s*字[体号]|字号[:：]|浏览次数|访问量|责任编辑|上一篇|下一篇|相关(链接|文章|阅读)")
+FURNITURE = re.compile(r"打印(本页|此页|文章|本文)|[【\[]\s*打印\s*[】\]]|关闭(本页|窗口)|返回顶部|分享到|扫一扫"
+                       r"|版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备|【\s*字[体号]|字号[:：]|浏览次数|访问量"
+                       r"|责任编辑|上一篇|下一篇|相关(链接|文章|阅读)")
 SENTENCE_END = "。！？；：!?;:）)”"
 
 
@@ -172,6 +172,22 @@ def find_title(doc: Document, end: int) -> Title | None:
                 agency, printed = _agency(above), above + text
         if agency:
             return Title(printed, agency, int(match.group("year")), i)
+    return _head_title(doc)
+
+
+def find_title_without_year(doc: Document, end: int, body: str) -> Title | None:
+    """A title that names no year (「某某局政府信息公开工作年度报告」): the year comes from the text
+    (the statistical period, else the first 'YYYY年')."""
+    year = year_from_text(body)
+    for i in range(end - 1, -1, -1):
+        text = re.sub(r"\s+", "", line_text(doc.lines[i]))
+        match = TITLE_NO_YEAR.match(text)
+        if match and len(text) <= 80 and year and _agency(re.sub(r"年度$", "", match.group("before"))):
+            return Title(text, _agency(re.sub(r"年度$", "", match.group("before"))), year, i)
+    return None
+
+
+def _head_title(doc: Document) -> Title | None:
     if doc.head_title:
         text = re.sub(r"\s+", "", doc.head_title)
         match = TITLE.match(text)
@@ -240,15 +256,7 @@ def cut_furniture(lines: list[Line]) -> tuple[list[Line], list[str]]:
     copyright or 上一篇/下一篇 line on."""
     for i, line in enumerate(lines):
         text = line_text(line)
-        if text and FURNITURE.search(text) and len(text) < 80:
+        if text and FURNITURE.search(text) and len(text) < 80 and "。" not in text:
             dropped = [line_text(x) for x in lines[i:] if line_text(x)]
             return lines[:i], dropped
     return lines, []
-
-
-def title_default(agency: str, year: int) -> str:
-    return formats.report_title(agency, year)
-
-
-def median(values: list[int]) -> int:
-    return int(statistics.median(values)) if values else 0

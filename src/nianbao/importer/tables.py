@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import formats
-from ..formats import COUNT, DELTA, MONEY, Format
+from ..formats import COUNT, MONEY, Format
 from .document import Line
 from ..sources import MAX_COUNT, MAX_MONEY
 from .geometry import Geometry, place
