@@ -49,9 +49,6 @@ def build_report(doc: Document, file: str) -> Report:
     between = doc.lines[title.index + 1:first]
     front = [line for line in between if _within(line, container)]
     outside = [narrative.line_text(line) for line in between if not _within(line, container)]
-    published = next((narrative.published(text) for text in outside if narrative.published(text)), "")
-    front, published_inside = narrative.front_matter(front, notes)
-    published = published or published_inside
     if outside:
         notes.remark(f"略去文章之外的网页内容 {len(outside)} 行 / left out {len(outside)} line(s) of the site around "
                      "the article: " + "｜".join(t[:30] for t in outside[:3]) + ("…" if len(outside) > 3 else ""))
@@ -62,8 +59,14 @@ def build_report(doc: Document, file: str) -> Report:
     base = narrative.base_indent(narrative_lines) if layout else 0
     spaced = layout and narrative.spaced_digits(narrative_lines)
 
+    def paragraphs(lines: list[Line]) -> list[str]:
+        return narrative.paragraphs(lines, layout, width, base, spaced)
+
     def text_of(lines: list[Line]) -> str:
-        return "\n\n".join(narrative.paragraphs(lines, layout, width, base, spaced))
+        return "\n\n".join(paragraphs(lines))
+
+    preamble, published = narrative.front_matter(paragraphs(front), notes)
+    published = published or next((narrative.published(t) for t in outside if narrative.published(t)), "")
 
     # The tables, each in its own section; words around a table are that section's note.
     table_text = key("\n".join(narrative.line_text(ln) for n in TABLE_SECTIONS for ln in sections_lines.get(n, [])))
@@ -108,9 +111,8 @@ def build_report(doc: Document, file: str) -> Report:
     }
     if title.printed != formats.report_title(title.agency, title.year):
         data["title"] = title.printed
-    preamble = text_of(front)
     if preamble:
-        data["preamble"] = preamble
+        data["preamble"] = "\n\n".join(preamble)
     headings_printed = {h.number: h.printed for h in headings
                         if "".join(h.printed.split()) != next(s.heading for s in fmt.sections if s.number == h.number)}
     if headings_printed:

@@ -223,21 +223,17 @@ def published(text: str) -> str:
     return re.sub(r"\s+", "", match.group(1)) if match else ""
 
 
-def front_matter(lines: list[Line], notes: Notes) -> tuple[list[Line], str]:
-    """Split the lines between the title and section 一 into preamble lines and a publication date;
-    site furniture (font-size switches, view counts, sources) is left out and said so."""
+def front_matter(paragraphs_: list[str], notes: Notes) -> tuple[list[str], str]:
+    """Split the paragraphs between the title and section 一 into the preamble and a publication
+    date; site furniture (font-size switches, view counts, sources, a bare date) is left out and said so."""
     kept, date, skipped = [], "", []
-    for line in lines:
-        text = line_text(line)
-        if not text:
-            kept.append(line)
-            continue
+    for text in paragraphs_:
         found = published(text)
         date = date or found
         if found or FURNITURE.search(text) or is_metadata(text):
             skipped.append(text)
             continue
-        kept.append(line)
+        kept.append(text)
     if skipped:
         notes.remark("略去标题与正文之间的页面信息 / left out page information between title and text: "
                      + "｜".join(s[:30] for s in skipped[:4]) + ("…" if len(skipped) > 4 else ""))
@@ -245,8 +241,11 @@ def front_matter(lines: list[Line], notes: Notes) -> tuple[list[Line], str]:
 
 
 def is_metadata(text: str) -> bool:
-    """A short key: value line of a page's header (来源：…, 索引号：…), or a fragment without a sentence."""
+    """A short key: value line of a page's header (来源：…, 索引号：…), a bare date, or a fragment
+    without a sentence."""
     if re.match(r"^[^，。：:]{1,8}[:：]", text) and "。" not in text and len(text) < 60:
+        return True
+    if re.fullmatch(r"[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?\s*[）)]?", text):
         return True
     return len(key(text)) < 6 and not text.endswith(tuple(SENTENCE_END))
 

@@ -20,8 +20,8 @@ from decimal import Decimal
 
 from .. import formats
 from ..formats import COUNT, MONEY, Format
-from .document import Line
 from ..sources import MAX_COUNT, MAX_MONEY
+from .document import Line
 from .geometry import Geometry, place
 from .labels import ABBREVIATED, EXTRA, TYPO, Notes, essential, header_labels, key, similar, variants
 
@@ -232,7 +232,7 @@ class Matcher:
             consumed = len(k)
         else:  # a piece of a merged label glued in front: 「不予公5.属于三类」
             for cut in range(1, len(k)):
-                if self.is_noise(k[:cut]) and target.startswith(k[cut:]) and len(k) - cut >= 2:
+                if self.is_noise(k[:cut]) and target.startswith(k[cut:]) and len(k) - cut >= 3:
                     consumed = len(k) - cut
                     break
             if not consumed:
@@ -507,7 +507,8 @@ class TableResult:
 def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]], table: str, fmt: Format,
               notes: Notes, spans: dict[str, tuple[int, ...]] | None = None, columns: dict[str, list[str]] | None = None,
               money_unit: str = "", placer_labels: list[str] | None = None) -> TableResult:
-    matcher = Matcher(region, header_labels(fmt))
+    headers = header_labels(fmt)
+    matcher = Matcher(region, headers)
     matches = matcher.find_all(specs)
     values = row_values(region, matches, specs)
     placer = None
@@ -540,6 +541,7 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
                 result.gaps.append(gap(table, spec.full, column, token.text, reason))
             row.append(value)
         result.cells[spec.name] = row
+    _note_header_variants(region, headers, table, notes)  # after the rows: their examples come first
     used_lines += [i for i in region.values if region.has_values(i) and i not in region.unclaimed]
     if used_lines:
         result.first, result.last = min(used_lines), max(used_lines)
@@ -547,6 +549,15 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
         labels = " ".join(c.text for c in region.chunks if c.line == i)
         notes.remark(f"{table}：未识别的一行，未读取 / unrecognised row, not read: {labels} {_seen(region, [i])}".rstrip())
     return result
+
+
+def _note_header_variants(region: Region, headers: list[str], table: str, notes: Notes) -> None:
+    """Header and group labels are not read for values, but how they were printed is said too."""
+    by_key = {key(h): h for h in headers}
+    for chunk in region.chunks:
+        official = by_key.get(chunk.key)
+        if official and official != chunk.text and official not in (s.heading for s in formats.SECTIONS):
+            notes.label(table, chunk.text, official)
 
 
 def read_table2(region: Region, fmt: Format, notes: Notes) -> TableResult:
