@@ -273,6 +273,32 @@ def test_the_same_page_in_utf8_reads_the_same(tmp_path):
     assert sources.report_equal(read_any(path), read_any(HERE / "site-page-gbk.html"))
 
 
+def test_an_old_style_page_of_br_lines_and_plain_tables(tmp_path):
+    """Old CMS pages: the whole article in one block, paragraphs as <br>　　…, headings among them,
+    tables without spans, HTML source line breaks that are only whitespace."""
+    parts, rows = [], []
+    for line in JIAOZUO.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in line.split("\t")) + "</tr>\n")
+            continue
+        if rows:
+            parts.append("<table border=1>\n" + "".join(rows) + "</table>")
+            rows = []
+        if line.strip():
+            parts.append(("" if line[:2] in ("一、", "二、", "三、", "四、", "五、", "六、") else "&nbsp;&nbsp;") + line + "<br>\n")
+    page = ("<html><head><meta charset=utf-8><title>x</title></head><body><div id=nav>首页 | 政务公开</div>\n"
+            "<div class=con>" + "".join(parts[1:]) + "</div><div>版权所有</div></body></html>")
+    page = page.replace("焦作市教育局以习近平", "焦作市教育局以\n习近平")  # a source line break is a space
+    path = tmp_path / "old.html"
+    path.write_text(f"<center><b>{JIAOZUO.read_text(encoding='utf-8').split(chr(10))[2]}</b></center>" + page,
+                    encoding="utf-8")
+    report = read_any(path)
+    expected = sources.load_report(ROOT / "data" / "2021" / "jiaozuo-jyj.yaml")
+    assert report.table2 == expected.table2 and report.table3 == expected.table3 and report.table4 == expected.table4
+    assert report.sections["一"] == expected.sections["一"].replace("教育局以习近平", "教育局以 习近平")
+    assert report.sections["五"] == expected.sections["五"] and report.sections["六"] == expected.sections["六"]
+
+
 # ------------------------------------------------------------------ bad input: one clear message
 def blank_pdf() -> bytes:
     """A one-page PDF holding only a grey rectangle: what a scan looks like to a text extractor."""

@@ -24,6 +24,7 @@ class Line:
     cells: list[str] | None = None  # a table row: its cells (tab-separated text, an HTML grid row)
     page: int = 1
     path: tuple = ()  # HTML: ids of the enclosing elements, to find the article among the site's parts
+    soft: bool = False  # HTML: follows a <br> in the same block without a new indent (same paragraph)
 
     @property
     def blank(self) -> bool:

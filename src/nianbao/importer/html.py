@@ -124,20 +124,6 @@ def decode_html(raw: bytes, file: str) -> str:
     raise NianbaoError("网页编码无法识别（不是 UTF-8 或 GBK）", "cannot decode the page (neither UTF-8 nor GBK)", file=file)
 
 
-def _text(node: Node) -> str:
-    parts = []
-    for child in node.children:
-        if isinstance(child, str):
-            parts.append(child)
-        elif child.tag == "br" or child.tag in BLOCK:
-            parts.append("\n")
-            parts.append(_text(child))
-            parts.append("\n")
-        else:
-            parts.append(_text(child))
-    return "".join(parts)
-
-
 def _has_table(node: Node) -> bool:
     return any(isinstance(c, Node) and (c.tag == "table" or _has_table(c)) for c in node.children)
 
@@ -153,10 +139,13 @@ def _serialise(node: Node) -> str:
     return inner
 
 
+BR = "\u2028"  # a <br> (or a newline inside <pre>), kept apart from the source's own line breaks
+INDENT = re.compile(r"^(\u00a0{2,}|\u3000)")  # &nbsp;&nbsp; or a full-width space: ordinary spaces collapse
+
+
 def _clean(text: str) -> str:
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
-    lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip(" \u3000") for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip(" \u3000")
 
 
 class _Flattener:
@@ -166,29 +155,36 @@ class _Flattener:
         self.path: tuple = ()
 
     def flush(self):
-        text = _clean("".join(self.buffer))
+        """One block's text as lines: a <br> starts a new line, which continues the paragraph unless
+        it is indented (old sites indent paragraphs with full-width spaces after <br><br>)."""
+        raw = "".join(self.buffer)
         self.buffer = []
-        if text:
-            self.lines.append(Line(text, None, 1, self.path))
+        first = True
+        for segment in raw.split(BR):
+            text = _clean(segment)
+            if text:
+                soft = not first and not INDENT.match(segment.lstrip(" \t"))
+                self.lines.append(Line(text, None, 1, self.path, soft=soft))
+                first = False
 
-    def walk(self, node: Node, path: tuple):
+    def walk(self, node: Node, path: tuple, pre: bool = False):
         for child in node.children:
             if isinstance(child, str):
                 if not self.buffer:
                     self.path = path
-                self.buffer.append(child)
+                self.buffer.append(child.replace("\n", BR) if pre else re.sub(r"[\r\n]+", " ", child))
                 continue
             if child.tag == "br":
-                self.buffer.append("\n")
+                self.buffer.append(BR)
                 continue
             if child.tag in BLOCK:
                 self.flush()
                 if child.tag == "table" and self.table(child, path + (child.id,)):
                     continue
-                self.walk(child, path + (child.id,))
+                self.walk(child, path + (child.id,), pre or child.tag == "pre")
                 self.flush()
             else:
-                self.walk(child, path)
+                self.walk(child, path, pre)
 
     def table(self, node: Node, path: tuple) -> bool:
         """A data table becomes rows of cells; a layout table (nested tables, long cells) is walked."""

@@ -121,7 +121,14 @@ def paragraphs(lines: list[Line], layout: bool, width: int = 0, base: int = 0, s
     """Paragraphs of narrative text. Plain text: one per line. Layout text: a paragraph starts on an
     indented line, or after a line that stops well short of the full width."""
     if not layout:
-        return [line_text(line) for line in lines if line_text(line)]
+        out: list[str] = []
+        for line in lines:
+            text = line_text(line)
+            if text and line.soft and out:
+                out[-1] += "\n" + text  # a <br> inside one paragraph
+            elif text:
+                out.append(text)
+        return out
     out: list[str] = []
     current = ""
     previous: Line | None = None
