@@ -132,6 +132,15 @@ def test_an_imported_report_writes_and_loads_back(tmp_path):
         assert sources.report_equal(report, again) and again.source == report.source
 
 
+def test_a_fee_keeps_its_printed_decimals_through_the_source_file(tmp_path):
+    report = read_any(edited(tmp_path, JIAOZUO, ("行政事业性收费\t299", "行政事业性收费\t299.0000")))
+    assert str(report.table2["行政事业性收费"][0]) == "299.0000"
+    path = tmp_path / "2021" / "x.yaml"
+    path.parent.mkdir()
+    path.write_text(sources.dump_report(report), encoding="utf-8")
+    assert str(sources.load_report(path).table2["行政事业性收费"][0]) == "299.0000"  # not 299.0
+
+
 # ------------------------------------------------------------------ tolerances, each recorded
 def test_variants_real_reports_print_are_read_and_recorded():
     report = read_any(HERE / "variants-2022.txt")
