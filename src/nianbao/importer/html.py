@@ -106,16 +106,17 @@ class _TreeBuilder(HTMLParser):
 
 
 def decode_html(raw: bytes, file: str) -> str:
-    """The page's text: BOM, then <meta charset>, then UTF-8, then GB18030 (GBK, GB2312)."""
+    """The page's text: BOM, then UTF-8 if it decodes cleanly (GBK bytes almost never do; pages often
+    declare gb2312 but are served as UTF-8), then <meta charset>, then GB18030 (GBK, GB2312)."""
     for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
             return raw.decode(codec, errors="replace").lstrip("\ufeff")
     declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([-\w]+)", raw[:8192], re.I)
-    candidates = []
+    candidates = ["utf-8"]
     if declared:
         name = declared.group(1).decode("ascii", "ignore").lower()
         candidates.append("gb18030" if name in ("gb2312", "gbk", "x-gbk", "gb18030", "cp936") else name)
-    candidates += ["utf-8", "gb18030"]
+    candidates += ["gb18030"]
     for codec in candidates:
         try:
             return raw.decode(codec)
