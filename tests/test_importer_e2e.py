@@ -9,7 +9,7 @@ from nianbao import layout, sources
 from nianbao.importer import read_any
 from nianbao.publish import PdfPrinter
 
-from conftest import ROOT, SAMPLES
+from conftest import FIXTURES, ROOT, SAMPLES
 
 
 def test_rendered_sample_html_and_pdf_import_back_to_their_source(rendered_sample):
@@ -36,6 +36,9 @@ def printed(tmp_path_factory):
             pdf = out / f"{sample}.pdf"
             pdf.write_bytes(printer.print_pdf(page))
             made[sample] = (report, page, pdf)
+        site = out / "site-page.pdf"  # a site's own page, printed as it stands (nav, sidebar, its table widths)
+        site.write_bytes(printer.print_pdf(FIXTURES / "importer" / "site-page-gbk.html"))
+        made["site-page"] = site
     return made
 
 
@@ -49,3 +52,12 @@ def test_laid_out_and_printed_reports_import_back(printed, sample, kind):
     if sample.startswith("shanghai"):  # blank cells placed by where the numbers stand on the page
         assert back.table3["本年新收"] == [821, 35, None, None, 2, 1, 859]
         assert back.table4["行政复议"] == [5, None, None, 2, 7]
+
+
+def test_a_printed_site_page_reads_its_tables_like_the_page(printed):
+    """Another table layout (the site's widths, headers wrapped a character per line, a blank column,
+    a 「—」): every cell as the HTML gives it, blanks placed by where the numbers stand."""
+    from_pdf, from_html = read_any(printed["site-page"]), read_any(FIXTURES / "importer" / "site-page-gbk.html")
+    assert (from_pdf.table2, from_pdf.table3, from_pdf.table4) == (from_html.table2, from_html.table3, from_html.table4)
+    assert from_pdf.table3["不予公开.6"] == [0, 0, 0, None, 0, 0, 0]
+    assert from_pdf.gaps == from_html.gaps and len(from_pdf.gaps) == 1

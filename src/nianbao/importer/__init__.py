@@ -46,10 +46,10 @@ def read_document(path: Path) -> Document:
     if raw.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
         from .geometry import Geometry, pdf_words
         from .pdf import pdf_text
-        from .tables import VALUE
+        from .tables import is_value
 
         doc = from_text(pdf_text(path), "PDF，经 pdftotext -layout 提取 / PDF via pdftotext -layout", path.name)
-        doc.geometry = Geometry(pdf_words(path), lambda text: bool(VALUE.match(text)))
+        doc.geometry = Geometry(pdf_words(path), is_value)
         return doc
     if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html", b"<?xml")) \
             or b"<table" in raw.lower() or b"<p" in head:

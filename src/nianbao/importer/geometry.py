@@ -60,36 +60,30 @@ def pdf_words(path: Path) -> dict[int, list[Word]]:
     return pages
 
 
-def _rows(words: list[Word]) -> list[list[Word]]:
-    """Words grouped into visual rows by their vertical middles."""
-    if not words:
-        return []
-    height = statistics.median(w.y1 - w.y0 for w in words)
-    rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: w.y):
-        if rows and abs(rows[-1][0].y - word.y) <= height * 0.3:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
-    return [sorted(r, key=lambda w: w.x) for r in rows]
-
-
 class Geometry:
     def __init__(self, pages: dict[int, list[Word]], is_number):
         self.pages = pages
         self.is_number = is_number
-        self._rows = {p: _rows(ws) for p, ws in pages.items()}
+        self._numbers = {p: [w for w in ws if is_number(w.text)] for p, ws in pages.items()}
 
     def find_row(self, page: int, labels: list[str], values: list[str]) -> list[Word] | None:
-        """The number words of the one visual row holding these numbers (in order) and label pieces."""
+        """The number words of the one printed row holding exactly these numbers in order, told
+        apart from rows with the same numbers by its label text (words whose boxes span the numbers'
+        line). Numbers of one row share a box height, labels do not, so the row is found from them."""
+        numbers = self._numbers.get(page, [])
         hits, labelled = [], []
-        for row in self._rows.get(page, ()):
-            numbers = [w for w in row if self.is_number(w.text)]
-            if [w.text for w in numbers] == values:
-                hits.append(numbers)
-                texts = {w.text for w in row}
-                if labels and all(label in texts for label in labels):
-                    labelled.append(numbers)
+        for first in numbers:
+            if first.text != values[0]:
+                continue
+            band = (first.y1 - first.y0) / 2
+            line = sorted((w for w in numbers if abs(w.y - first.y) <= band), key=lambda w: w.x)
+            if [w.text for w in line] != values or line[0] is not first:
+                continue
+            hits.append(line)
+            beside = key("".join(w.text for w in sorted(self.pages[page], key=lambda w: w.x)
+                                 if w.y0 <= first.y <= w.y1 and w not in line))
+            if labels and all(key(label) in beside for label in labels):
+                labelled.append(line)
         for found in (labelled, hits):
             if len(found) == 1:
                 return found[0]

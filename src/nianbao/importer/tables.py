@@ -65,7 +65,6 @@ class Region:
     geometry: Geometry | None = None  # word boxes of a PDF, to place numbers of rows with blank cells
     chunks: list[Chunk] = field(default_factory=list)
     values: dict[int, list[Token]] = field(default_factory=dict)  # line → value tokens (cells: incl. blanks)
-    labelled: set[int] = field(default_factory=set)  # lines holding some label text
     unclaimed: list[int] = field(default_factory=list)  # lines of numbers no row took
 
     def __post_init__(self):
@@ -75,8 +74,6 @@ class Region:
             labels, values = split_line(line, self.layout)
             for x, text in labels:
                 self.chunks.append(Chunk(i, x, text, key(text)))
-            if labels:
-                self.labelled.add(i)
             if values:
                 self.values[i] = values
 
@@ -293,9 +290,10 @@ class Cells:
     line: int | None = None  # the region line the numbers are on
 
 
-def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec]) -> dict[str, Cells]:
+def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec], matcher: Matcher) -> dict[str, Cells]:
     """Each matched row's value tokens: the value cells on the lines its label covers, or else a line
-    of values alone right after (or before) it that no other row claims."""
+    of values right after (or before) it that no other row claims, with no label text of its own
+    beside pieces of the merged header or group labels (「（四）无法」/「提供」 wrapped beside the rows)."""
     out: dict[str, Cells] = {}
     spans = {name: (m.lines(region)[0], m.lines(region)[-1]) for name, m in matches.items()}
     covered = {i for a, b in spans.values() for i in range(a, b + 1)}
@@ -318,8 +316,9 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
     for spec in pending:
         a, b = spans[spec.name]
         near = [i for i in (_next_filled(region, b, 1), _next_filled(region, a, -1))
-                if i is not None and i not in claimed and i not in covered and i not in region.labelled
-                and region.has_values(i)]
+                if i is not None and i not in claimed and i not in covered and region.has_values(i)
+                and all(matcher.is_noise(c.key) and n not in matcher.used
+                        for n, c in enumerate(region.chunks) if c.line == i)]
         if near:
             claimed.add(near[0])
             out[spec.name] = Cells(region.values[near[0]], _seen(region, [near[0]]), line=near[0])
@@ -510,7 +509,7 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
     headers = header_labels(fmt)
     matcher = Matcher(region, headers)
     matches = matcher.find_all(specs)
-    values = row_values(region, matches, specs)
+    values = row_values(region, matches, specs, matcher)
     placer = None
     if region.layout and placer_labels:
         placer = Placer(region, placer_labels)
@@ -672,7 +671,7 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
             matcher = Matcher(region, noise)
             matches = matcher.find_all(specs)
             if len(matches) == len(groups):
-                values = row_values(region, matches, specs)
+                values = row_values(region, matches, specs, matcher)
                 rows = [fit(values[s.name], s.size, (1,) * s.size, region.layout, None) for s in specs]
                 if all(r.tokens is not None for r in rows):
                     tokens = [t for r in rows for t in r.tokens]
