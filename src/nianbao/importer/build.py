@@ -19,12 +19,79 @@ TABLE_SECTIONS = {"二": tables.read_table2, "三": tables.read_table3, "四": t
 
 def build_report(doc: Document, file: str) -> Report:
     notes = Notes()
-    notes_sections = Notes()  # heading notes are found before the year (and so the format) is known
-    headings = narrative.find_headings(doc, formats.FORMAT_2021, notes_sections)
+    # The six headings are the same in both format versions, so they can be found before the year is.
+    headings = narrative.find_headings(doc, formats.FORMAT_2021, notes)
     if not headings:
         raise NianbaoError("找不到年报的节标题（一、总体情况 … 六、其他需要报告的事项），不像政府信息公开工作年度报告",
                            "no section headings (一、总体情况 … 六、其他需要报告的事项) found: this does not look like "
                            "an annual report on government information disclosure", file=file)
+    title = _title(doc, headings, notes, file)
+    try:
+        fmt = formats.format_for_year(title.year)
+    except ValueError as error:
+        raise NianbaoError(str(error).split(" / ")[0], str(error).split(" / ")[-1], file=file) from None
+
+    container = _article(doc, headings)
+    sections_lines = _sections(doc, headings, container)
+    between = doc.lines[title.index + 1:headings[0].index]  # the front matter
+    front = [line for line in between if _within(line, container)]
+    outside = [narrative.line_text(line) for line in between if not _within(line, container)]
+    if outside:
+        notes.remark(f"略去文章之外的网页内容 {len(outside)} 行 / left out {len(outside)} line(s) of the site around "
+                     "the article: " + _sample(outside, 3))
+
+    # PDF text: how wide a full line is, how far paragraphs are indented, whether 「2024 年」 is spaced.
+    body = front + [line for n in ("一", "五", "六") for line in sections_lines.get(n, [])]
+    width = narrative.line_width(body) if doc.layout else 0
+    base = narrative.base_indent(body) if doc.layout else 0
+    spaced = doc.layout and narrative.spaced_digits(body)
+
+    def paragraphs(lines: list[Line]) -> list[str]:
+        return narrative.paragraphs(lines, doc.layout, width, base, spaced)
+
+    preamble, published = narrative.front_matter(paragraphs(front), notes)
+    published = published or next((narrative.published(t) for t in outside if narrative.published(t)), "")
+
+    _check_version(sections_lines, fmt, title.year, notes)
+    data_tables, gaps, options, sections = {}, [], {}, {}
+    for number, reader in TABLE_SECTIONS.items():
+        region = tables.Region(sections_lines.get(number, []), doc.layout, doc.geometry)
+        result = reader(region, fmt, notes)
+        data_tables[number] = result.cells
+        gaps += result.gaps
+        options.update(result.options)
+        note = paragraphs(_prose(region, result))  # words around a table are that section's note
+        if note:
+            sections[number] = "\n\n".join(note)
+    for number in ("一", "五", "六"):
+        lines = sections_lines.get(number, [])
+        if number == "六":
+            lines, dropped = narrative.cut_furniture(lines)
+            if dropped:
+                notes.remark("略去正文之后的页面信息 / left out page information after the text: " + _sample(dropped, 4))
+        sections[number] = "\n\n".join(paragraphs(lines))
+
+    data = {"agency": title.agency, "year": title.year, "format": fmt.version,
+            "sections": {n: sections[n] for n in formats.SECTION_NUMBERS if n in sections},
+            "table2": data_tables["二"], "table3": data_tables["三"], "table4": data_tables["四"]}
+    if title.printed != formats.report_title(title.agency, title.year):
+        data["title"] = title.printed
+    if preamble:
+        data["preamble"] = "\n\n".join(preamble)
+    printed = {h.number: h.printed for h in headings if "".join(h.printed.split()) != _template_heading(fmt, h.number)}
+    if printed:
+        data["headings"] = printed
+    if published:
+        options["published"] = published
+    if options:
+        data["options"] = options
+    if gaps:
+        data["gaps"] = gaps
+    data["source"] = source_text(doc, notes, gaps)
+    return parse_report(data, file)
+
+
+def _title(doc: Document, headings: list[Heading], notes: Notes, file: str) -> narrative.Title:
     first = headings[0].index
     title = narrative.find_title(doc, first)
     if title is None:
@@ -37,94 +104,26 @@ def build_report(doc: Document, file: str) -> Report:
         raise NianbaoError("找不到报告标题（如「某某局2021年政府信息公开工作年度报告」），无法确定机构和年度",
                            "no report title (such as 「某某局2021年政府信息公开工作年度报告」) found, so the agency and "
                            "year are unknown", file=file)
-    try:
-        fmt = formats.format_for_year(title.year)
-    except ValueError as error:
-        raise NianbaoError(str(error).split(" / ")[0], str(error).split(" / ")[-1], file=file) from None
+    return title
 
-    container = _article(doc, headings)
-    sections_lines = _sections(doc, headings, container)
 
-    # Front matter: between the title and section 一 (within the article on a web page).
-    between = doc.lines[title.index + 1:first]
-    front = [line for line in between if _within(line, container)]
-    outside = [narrative.line_text(line) for line in between if not _within(line, container)]
-    if outside:
-        notes.remark(f"略去文章之外的网页内容 {len(outside)} 行 / left out {len(outside)} line(s) of the site around "
-                     "the article: " + "｜".join(t[:30] for t in outside[:3]) + ("…" if len(outside) > 3 else ""))
-
-    layout = doc.layout
-    narrative_lines = front + [ln for n in ("一", "五", "六") for ln in sections_lines.get(n, [])]
-    width = narrative.line_width(narrative_lines) if layout else 0
-    base = narrative.base_indent(narrative_lines) if layout else 0
-    spaced = layout and narrative.spaced_digits(narrative_lines)
-
-    def paragraphs(lines: list[Line]) -> list[str]:
-        return narrative.paragraphs(lines, layout, width, base, spaced)
-
-    def text_of(lines: list[Line]) -> str:
-        return "\n\n".join(paragraphs(lines))
-
-    preamble, published = narrative.front_matter(paragraphs(front), notes)
-    published = published or next((narrative.published(t) for t in outside if narrative.published(t)), "")
-
-    # The tables, each in its own section; words around a table are that section's note.
-    table_text = key("\n".join(narrative.line_text(ln) for n in TABLE_SECTIONS for ln in sections_lines.get(n, [])))
-    evidence = version_evidence(table_text)
+def _check_version(sections_lines: dict[str, list[Line]], fmt, year: int, notes: Notes) -> None:
+    """The year decides the format (R29); say so when the table labels are the other version's."""
+    text = key("\n".join(narrative.line_text(ln) for n in TABLE_SECTIONS for ln in sections_lines.get(n, [])))
+    evidence = version_evidence(text)
     other = next(v for v in formats.FORMATS if v != fmt.version)
     if evidence[other] > evidence[fmt.version] and evidence[other] >= 2:
-        notes.remark(f"表格标签像 {other} 版格式，但 {title.year} 年适用 {fmt.version} 版（R29）；按 {fmt.version} 版读取，"
-                     f"对不上的行记为缺失 / the table labels look like the {other} format, but {title.year} reports use "
+        notes.remark(f"表格标签像 {other} 版格式，但 {year} 年适用 {fmt.version} 版（R29）；按 {fmt.version} 版读取，"
+                     f"对不上的行记为缺失 / the table labels look like the {other} format, but {year} reports use "
                      f"the {fmt.version} format (R29); read as {fmt.version}, rows that do not fit are gaps")
-    data_tables, gaps, options, sections = {}, [], {}, {}
-    for number, reader in TABLE_SECTIONS.items():
-        lines = sections_lines.get(number, [])
-        region = tables.Region(lines, layout, doc.geometry)
-        result = reader(region, fmt, notes)
-        data_tables[number] = result.cells
-        gaps += result.gaps
-        options.update(result.options)
-        prose = _prose(region, result, fmt)
-        if prose:
-            sections[number] = text_of(prose)
 
-    for number in ("一", "五", "六"):
-        lines = sections_lines.get(number, [])
-        if number == "六":
-            lines, dropped = narrative.cut_furniture(lines)
-            if dropped:
-                notes.remark("略去正文之后的页面信息 / left out page information after the text: "
-                             + "｜".join(d[:30] for d in dropped[:4]) + ("…" if len(dropped) > 4 else ""))
-        sections[number] = text_of(lines)
-    merged = Notes()
-    merged.tolerances = {**notes_sections.tolerances, **notes.tolerances}
-    merged.remarks = notes_sections.remarks + notes.remarks
 
-    data = {
-        "agency": title.agency,
-        "year": title.year,
-        "format": fmt.version,
-        "sections": {n: sections[n] for n in formats.SECTION_NUMBERS if n in sections},
-        "table2": data_tables["二"],
-        "table3": data_tables["三"],
-        "table4": data_tables["四"],
-    }
-    if title.printed != formats.report_title(title.agency, title.year):
-        data["title"] = title.printed
-    if preamble:
-        data["preamble"] = "\n\n".join(preamble)
-    headings_printed = {h.number: h.printed for h in headings
-                        if "".join(h.printed.split()) != next(s.heading for s in fmt.sections if s.number == h.number)}
-    if headings_printed:
-        data["headings"] = headings_printed
-    if published:
-        options["published"] = published
-    if options:
-        data["options"] = options
-    if gaps:
-        data["gaps"] = gaps
-    data["source"] = source_text(doc, merged, gaps)
-    return parse_report(data, file)
+def _template_heading(fmt, number: str) -> str:
+    return next(s.heading for s in fmt.sections if s.number == number)
+
+
+def _sample(texts: list[str], n: int) -> str:
+    return "｜".join(t[:30] for t in texts[:n]) + ("…" if len(texts) > n else "")
 
 
 def source_text(doc: Document, notes: Notes, gaps: list[dict]) -> str:
@@ -168,7 +167,7 @@ def _within(line: Line, container: tuple) -> bool:
     return not container or not line.path or line.path[:len(container)] == container
 
 
-def _prose(region: tables.Region, result: tables.TableResult, fmt) -> list[Line]:
+def _prose(region: tables.Region, result: tables.TableResult) -> list[Line]:
     """Lines of a table section that are sentences, not table: a note before or after the table.
     A line counts as table when most of its words are pieces of the format's labels."""
     known = tables.Matcher(region, sorted(_known_labels()))
