@@ -46,7 +46,7 @@ def read_document(path: Path) -> Document:
     if raw.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
         from .geometry import Geometry, pdf_words
         from .pdf import pdf_text
-        from .tables import is_value
+        from .cells import is_value
 
         doc = from_text(pdf_text(path), "PDF，经 pdftotext -layout 提取 / PDF via pdftotext -layout", path.name)
         doc.geometry = Geometry(pdf_words(path), is_value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import formats
 from ..errors import NianbaoError
 from ..sources import Report, parse_report
-from . import narrative, tables
+from . import narrative, rows, tables
 from .document import Document, Line
 from .labels import Notes, header_labels, key, table2_labels, table3_labels, version_evidence
 from .narrative import Heading
@@ -55,7 +55,7 @@ def build_report(doc: Document, file: str) -> Report:
     _check_version(sections_lines, fmt, title.year, notes)
     data_tables, gaps, options, sections = {}, [], {}, {}
     for number, reader in TABLE_SECTIONS.items():
-        region = tables.Region(sections_lines.get(number, []), doc.layout, doc.geometry)
+        region = rows.Region(sections_lines.get(number, []), doc.layout, doc.geometry)
         result = reader(region, fmt, notes)
         data_tables[number] = result.cells
         gaps += result.gaps
@@ -167,10 +167,10 @@ def _within(line: Line, container: tuple) -> bool:
     return not container or not line.path or line.path[:len(container)] == container
 
 
-def _prose(region: tables.Region, result: tables.TableResult) -> list[Line]:
+def _prose(region: rows.Region, result: tables.TableResult) -> list[Line]:
     """Lines of a table section that are sentences, not table: a note before or after the table.
     A line counts as table when most of its words are pieces of the format's labels."""
-    known = tables.Matcher(region, sorted(_known_labels()))
+    known = rows.Matcher(region, sorted(_known_labels()))
     out = []
     for i, line in enumerate(region.lines):
         if result.first is not None and result.first <= i <= result.last:

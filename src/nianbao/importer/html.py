@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import NianbaoError
 from ..htmlgrid import html_tables
 from .document import Document, Line
-from .tables import is_value
+from .cells import is_value
 
 SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "select", "button", "object", "embed",
         "canvas", "head", "textarea", "map"}
