@@ -21,6 +21,7 @@ from .labels import ABBREVIATED, EXTRA, TYPO, essential, key, similar, variants
 GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])(?P<digits>[0-9０-９][0-9０-９\s]*)$")
 MAX_LABEL_LINES = 8  # a label wrapped over more lines than this is not one label
 
+
 @dataclass
 class Token:
     x: int  # layout: character column; cells: cell index
