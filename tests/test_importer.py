@@ -11,7 +11,7 @@ from nianbao import sources
 from nianbao.cli import main
 from nianbao.errors import NianbaoError
 from nianbao.formats import FORMAT_2019, FORMAT_2021
-from nianbao.importer import import_file, read_any
+from nianbao.importer import import_file, import_notes, read_any
 from nianbao.importer.labels import NUMBERING, SPACING, TYPO, WIDTH, classify
 from nianbao.importer.pdf import ScannedPdf
 
@@ -79,8 +79,10 @@ def test_jiaozuo_web_text_equals_the_hand_transcription():
     assert sources.paragraphs(imported.sections["一"]) == sources.paragraphs(transcribed.sections["一"])
     assert sources.paragraphs(imported.sections["一"])[1].startswith("(一) 主动公开全面落实。")
     assert imported.options == {"fee_decimals": 4} and imported.gaps == []
-    # 社会组织 is read as 社会公益组织, and that is said.
+    # 社会组织 is read as 社会公益组织, and that is said (in the source file, and as a list for check's JSON).
     assert "「社会组织」→「社会公益组织」" in imported.source
+    assert any("「社会组织」→「社会公益组织」" in note for note in import_notes(imported))
+    assert import_notes(transcribed) == []
 
 
 def test_huaian_pdf_text_every_cell():
@@ -113,7 +115,7 @@ def test_shanghai_2019_blank_cells_stay_blank():
     assert report.title == "2019年上海市人民政府办公厅政府信息公开工作年度报告"
     assert report.table2 == SHANGHAI_TABLE2 and report.table3 == SHANGHAI_TABLE3 and report.table4 == SHANGHAI_TABLE4
     assert report.gaps == []  # a blank is not a gap: it is what was printed (rule R12 flags it)
-    assert report.options == {"published": "2020-01-31"}
+    assert report.options == {"published": "2020-01-31"} and "发布日期" not in report.source
     assert report.headings == {"五": "五、政府信息公开工作存在的主要问题及改进情况"}
     assert report.heading("五") == "五、政府信息公开工作存在的主要问题及改进情况"
     assert report.preamble.startswith("本年度报告根据《中华人民共和国政府信息公开条例》")
@@ -273,6 +275,18 @@ def test_a_site_page_with_spans_styles_and_navigation():
     assert report.table4 == {"行政复议": [2, 1, 0, 0, 3], "未经复议直接起诉": [1, 0, 0, 1, 2], "复议后起诉": [0, 0, 1, 0, 1]}
     assert report.gaps == [{"table": "表三", "row": "（三）不予公开·8.属于行政查询事项", "column": "法律服务机构",
                             "text": "—", "reason": report.gaps[0]["reason"]}]
+
+
+def test_a_page_without_its_own_title_heading_does_not_take_the_sidebars(tmp_path):
+    """No <h1>: the sidebar's link to last year's report is the only title in the body; the year of
+    the statistical period decides, and the page's <title> gives the title."""
+    page = (HERE / "site-page-gbk.html").read_bytes().decode("gb18030")
+    page = page.replace('<h1 style="text-align:center;font-size:22px">示例市生态环境局2023年政府信息公开工作年度报告</h1>', "")
+    path = tmp_path / "no-h1.html"
+    path.write_bytes(page.encode("gb18030"))
+    report = read_any(path)
+    assert (report.agency, report.year, report.title) == ("示例市生态环境局", 2023, "示例市生态环境局2023年政府信息公开工作年度报告")
+    assert report.table3 == read_any(HERE / "site-page-gbk.html").table3
 
 
 @pytest.mark.parametrize("declared", ["utf-8", "gb2312"])  # a page served as UTF-8 may still declare gb2312

@@ -3,6 +3,7 @@ page, text from `pdftotext -layout`, an HTML page, a PDF) imported in memory.
 
     read_any(path) -> Report      cells the importer could not read with confidence are in report.gaps;
                                   what it tolerated (label variants, left-out page furniture) is in report.source
+    import_notes(report)          those tolerances as a list (for check's JSON)
     import_file(path, agency_id)  writes data/<year>/<agency_id>.yaml (the `nianbao import` command)
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from .. import paths
 from ..errors import NianbaoError, UsageError
 from ..sources import Report, dump_report, load_report, read_text
-from .build import build_report
+from .build import SOURCE_HEAD, build_report
 from .document import Document, from_text
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -30,6 +31,14 @@ def read_any(path: str | Path) -> Report:
     if path.suffix.lower() in SOURCE_SUFFIXES:
         return load_report(path)
     return import_report(path)
+
+
+def import_notes(report: Report) -> list[str]:
+    """What the importer tolerated or left out for this report (label variants, page furniture), one
+    line each, as recorded in report.source; empty for a hand-written source. For check's JSON."""
+    if not report.source.startswith(SOURCE_HEAD):
+        return []
+    return [line[2:] for line in report.source.splitlines() if line.startswith("- ")]
 
 
 def read_document(path: Path) -> Document:

@@ -93,9 +93,9 @@ def build_report(doc: Document, file: str) -> Report:
 
 def _title(doc: Document, headings: list[Heading], notes: Notes, file: str) -> narrative.Title:
     first = headings[0].index
-    title = narrative.find_title(doc, first)
+    body = "\n".join(narrative.line_text(line) for line in doc.lines[:headings[1].index if len(headings) > 1 else None])
+    title = narrative.find_title(doc, first, body)
     if title is None:
-        body = "\n".join(narrative.line_text(line) for line in doc.lines[:headings[1].index if len(headings) > 1 else None])
         title = narrative.find_title_without_year(doc, first, body)
         if title is not None:
             notes.remark(f"标题中没有年度，按正文的统计期限推定为 {title.year} 年 / the title names no year; "
@@ -126,8 +126,11 @@ def _sample(texts: list[str], n: int) -> str:
     return "｜".join(t[:30] for t in texts[:n]) + ("…" if len(texts) > n else "")
 
 
+SOURCE_HEAD = "导入自 / imported from "
+
+
 def source_text(doc: Document, notes: Notes, gaps: list[dict]) -> str:
-    head = f"导入自 / imported from {doc.name}（{doc.kind}）"
+    head = f"{SOURCE_HEAD}{doc.name}（{doc.kind}）"
     lines = [head]
     if gaps:
         lines.append(f"无法确定的单元格 {len(gaps)} 处，见 gaps / {len(gaps)} cell(s) not read with confidence, see gaps")

@@ -162,24 +162,31 @@ class Title:
     index: int  # line index of (the last line of) the title
 
 
-def find_title(doc: Document, end: int) -> Title | None:
+def find_title(doc: Document, end: int, body: str = "") -> Title | None:
     """The last line before section 一 that reads like a report title; an agency name printed on the
-    line above (titles are often broken after the agency) is joined to it."""
+    line above (titles are often broken after the agency) is joined to it. When the text states its
+    statistical period, a title of that year is preferred (a site's sidebar may list last year's report
+    above the article), then the page's <title>."""
+    candidates = []
     for i in range(end - 1, -1, -1):
         text = re.sub(r"\s+", "", line_text(doc.lines[i]))
         match = TITLE.match(text)
         if not match or len(text) > 80:
             continue
         printed = text
-        before, after = match.group("before"), match.group("after")
-        agency = _agency(before) or _agency(after)
+        agency = _agency(match.group("before")) or _agency(match.group("after"))
         if not agency:
             above = _previous_text(doc, i)
             if above and len(above) <= 40 and not TITLE.match(above):
                 agency, printed = _agency(above), above + text
         if agency:
-            return Title(printed, agency, int(match.group("year")), i)
-    return _head_title(doc)
+            candidates.append(Title(printed, agency, int(match.group("year")), i))
+    head = _head_title(doc)
+    year = year_from_text(body, period_only=True)
+    for title in [*candidates, head]:
+        if title and year and title.year == year:
+            return title
+    return candidates[0] if candidates else head
 
 
 def find_title_without_year(doc: Document, end: int, body: str) -> Title | None:
@@ -218,9 +225,11 @@ def _previous_text(doc: Document, i: int) -> str:
     return ""
 
 
-def year_from_text(text: str) -> int | None:
-    """The report year from the statistical period (统计期限自2024年1月1日) or the first 'YYYY年'."""
-    match = re.search(r"(?:19|20)\d{2}(?=\s*年\s*1\s*月\s*1\s*日)", text) or re.search(r"(?:19|20)\d{2}(?=\s*年)", text)
+def year_from_text(text: str, period_only: bool = False) -> int | None:
+    """The report year from the statistical period (统计期限自2024年1月1日) or else the first 'YYYY年'."""
+    match = re.search(r"(?:19|20)\d{2}(?=\s*年\s*1\s*月\s*1\s*日)", text)
+    if not match and not period_only:
+        match = re.search(r"(?:19|20)\d{2}(?=\s*年)", text)
     return int(match.group(0)) if match else None
 
 
@@ -238,7 +247,8 @@ def front_matter(paragraphs_: list[str], notes: Notes) -> tuple[list[str], str]:
         found = published(text)
         date = date or found
         if found or FURNITURE.search(text) or is_metadata(text):
-            skipped.append(text)
+            if not found:  # a publication date is kept, in options.published
+                skipped.append(text)
             continue
         kept.append(text)
     if skipped:
