@@ -27,11 +27,13 @@ def printed(tmp_path_factory):
     out = tmp_path_factory.mktemp("printed")
     css = (ROOT / "templates" / "nianbao" / "report.css").read_text(encoding="utf-8")
     made = {}
+    # A5 paper as well: the title wraps, and numbers centred beside a two-line label fall between lines.
+    a5 = css.replace("size: A4", "size: A5").replace("margin: 2.4cm 2cm 2.2cm 2cm", "margin: 1.5cm 1.2cm")
     with PdfPrinter() as printer:
-        for sample in ("shanghai-szfbgt-2019", "huaian-szf-2024"):
-            report = read_any(SAMPLES / f"{sample}.txt")
+        for sample, style in (("shanghai-szfbgt-2019", css), ("huaian-szf-2024", css), ("shanghai-szfbgt-2019-a5", a5)):
+            report = read_any(SAMPLES / f"{sample.removesuffix('-a5')}.txt")
             page = out / f"{sample}.html"
-            page.write_text(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{css}</style></head>'
+            page.write_text(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{style}</style></head>'
                             f"<body>{layout.report_html(report)}</body></html>", encoding="utf-8")
             pdf = out / f"{sample}.pdf"
             pdf.write_bytes(printer.print_pdf(page))
@@ -42,7 +44,7 @@ def printed(tmp_path_factory):
     return made
 
 
-@pytest.mark.parametrize("sample", ["shanghai-szfbgt-2019", "huaian-szf-2024"])
+@pytest.mark.parametrize("sample", ["shanghai-szfbgt-2019", "huaian-szf-2024", "shanghai-szfbgt-2019-a5"])
 @pytest.mark.parametrize("kind", ["html", "pdf"])
 def test_laid_out_and_printed_reports_import_back(printed, sample, kind):
     report, page, pdf = printed[sample]

@@ -18,6 +18,7 @@ TITLE = re.compile(r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<after>.*
 NUMBER_SEP = r"[、.．,，:：\s]"
 PUBLISHED = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]\s*"
                        r"(\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?)")
+TITLE_REST = re.compile(r"^(?:[（(【\[〔][^）)】\]〕]{0,12}[）)】\]〕])?[。.]?$")  # 「（全文）」 or nothing after 报告
 TITLE_NO_YEAR = re.compile(r"^(?P<before>.*?)(?P<suffix>政府信息公开(?:工作)?(?:年度)?(?:工作)?报告)(?P<rest>.*)$")
 # Site furniture around an article: print/close links, share buttons, font-size switches, footers.
 FURNITURE = re.compile(r"打印(本页|此页|文章|本文)|[【\[]\s*打印\s*[】\]]|关闭(本页|窗口)|返回顶部|分享到|扫一扫"
@@ -169,18 +170,13 @@ def find_title(doc: Document, end: int, body: str = "") -> Title | None:
     above the article), then the page's <title>."""
     candidates = []
     for i in range(end - 1, -1, -1):
-        text = re.sub(r"\s+", "", line_text(doc.lines[i]))
-        match = TITLE.match(text)
-        if not match or len(text) > 80:
-            continue
-        printed = text
-        agency = _agency(match.group("before")) or _agency(match.group("after"))
-        if not agency:
-            above = _previous_text(doc, i)
-            if above and len(above) <= 40 and not TITLE.match(above):
-                agency, printed = _agency(above), above + text
-        if agency:
-            candidates.append(Title(printed, agency, int(match.group("year")), i))
+        for text in _title_lines(doc, i):
+            match = TITLE.match(text)
+            agency = match and TITLE_REST.match(match.group("rest")) and (_agency(match.group("before"))
+                                                                         or _agency(match.group("after")))
+            if agency:
+                candidates.append(Title(text, agency, int(match.group("year")), i))
+                break
     head = _head_title(doc)
     year = year_from_text(body, period_only=True)
     for title in [*candidates, head]:
@@ -217,12 +213,23 @@ def _agency(text: str) -> str:
     return text if len(key(text)) >= 2 else ""
 
 
-def _previous_text(doc: Document, i: int) -> str:
-    for j in range(i - 1, max(-1, i - 4), -1):
-        text = re.sub(r"\s+", "", line_text(doc.lines[j]))
-        if text:
-            return text
-    return ""
+def _title_lines(doc: Document, i: int, most: int = 3) -> list[str]:
+    """Line i, then it joined to the one or two short lines above it: a title broken anywhere
+    (「淮安市人民政府」/「2024 年政府信息公开工作年度报告」, 「…政府信息公开」/「工作年度报告」)."""
+    text = re.sub(r"\s+", "", line_text(doc.lines[i]))
+    if not text or len(text) > 80:
+        return []
+    out, j = [text], i - 1
+    while len(out) < most and j >= 0 and len(text) <= 80:
+        above = re.sub(r"\s+", "", line_text(doc.lines[j]))
+        j -= 1
+        if not above:
+            continue
+        if len(above) > 40 or TITLE.match(above):
+            break
+        text = above + text
+        out.append(text)
+    return out
 
 
 def year_from_text(text: str, period_only: bool = False) -> int | None:

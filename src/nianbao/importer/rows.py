@@ -269,6 +269,7 @@ class Cells:
     seen: str
     problem: str = ""  # why not (zh / en)
     line: int | None = None  # the region line the numbers are on
+    split: bool = False  # the numbers came on several lines of the row's label
 
 
 def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec], matcher: Matcher) -> dict[str, Cells]:
@@ -288,6 +289,12 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
         if len(inside) == 1:
             claimed.add(inside[0])
             out[spec.name] = Cells(region.values[inside[0]], seen_text(region, inside), line=inside[0])
+        elif len(inside) > 1 and region.layout:
+            # pdftotext gives numbers standing between two lines of a wrapped label to either line;
+            # inside one row's label there are no other row's numbers, so they are this row's, by column.
+            claimed.update(inside)
+            merged = sorted((t for i in inside for t in region.values[i]), key=lambda t: t.x)
+            out[spec.name] = Cells(merged, seen_text(region, inside), line=inside[0], split=True)
         elif len(inside) > 1:
             claimed.update(inside)
             out[spec.name] = Cells(None, seen_text(region, inside),
@@ -346,13 +353,13 @@ class Placer:
         if cells.line is None or not tokens:
             return None
         if self.region.geometry is not None:
-            return self._by_geometry(cells.line, tokens, size)
+            return self._by_geometry(cells.line, tokens, size, cells.split)
         return self._by_text(self.region.lines[cells.line].page, tokens, size)
 
     def _labels(self, line: int) -> list[str]:
         return [c.text for c in self.region.chunks if c.line == line]
 
-    def _by_geometry(self, line: int, tokens: list[Token], size: int) -> list[Token] | None:
+    def _by_geometry(self, line: int, tokens: list[Token], size: int, split: bool) -> list[Token] | None:
         geometry = self.region.geometry
         if self._centres is False:
             self._centres = None
@@ -364,7 +371,8 @@ class Placer:
                     self._centres = geometry.columns(page, min(w.y0 for w in first), self.column_labels)
         if not self._centres or len(self._centres) != size:
             return None
-        words = geometry.find_row(self.region.lines[line].page, self._labels(line), [t.text for t in tokens])
+        words = geometry.find_row(self.region.lines[line].page, [] if split else self._labels(line),
+                                  [t.text for t in tokens])
         columns = place(words, self._centres) if words else None
         if columns is None:
             return None
