@@ -394,3 +394,8 @@ def test_import_command_lists_gaps_and_refuses_bad_ids(project, tmp_path, capsys
     with pytest.raises(NianbaoError, match="already source data"):
         import_file(ROOT / "data" / "2021" / "jiaozuo-jyj.yaml", "x", root=project)
     assert not (project / "data" / "2021" / "x.yaml").exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "data" / "2024").symlink_to(elsewhere)  # nothing is written outside data/
+    assert main(["import", str(HUAIAN), "--agency-id", "huaian-szf"]) == 2
+    assert "outside data/" in capsys.readouterr().err and not list(elsewhere.iterdir())
