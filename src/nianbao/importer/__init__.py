@@ -17,10 +17,11 @@ from .build import SOURCE_HEAD, build_report
 from .document import Document, from_text
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
-BINARY = ((b"PK\x03\x04", "Word/Excel/WPS 文档（docx、xlsx 等）", "an Office document (docx, xlsx, ...)"),
-          (b"\xd0\xcf\x11\xe0", "旧版 Word/Excel 文档（doc、xls）", "an old Office document (doc, xls)"),
-          (b"\x89PNG", "图片（需先文字识别）", "an image (it needs OCR)"), (b"\xff\xd8\xff", "图片（需先文字识别）",
-                                                                          "an image (it needs OCR)"))
+SAVE_AS = ("请另存为 PDF、网页或文本后再导入", "save it as PDF, HTML or text first")
+OCR = ("请先做文字识别（OCR）", "run OCR on it first")
+BINARY = ((b"PK\x03\x04", "Word/Excel/WPS 文档（docx、xlsx 等）", "an Office document (docx, xlsx, ...)", SAVE_AS),
+          (b"\xd0\xcf\x11\xe0", "旧版 Word/Excel 文档（doc、xls）", "an old Office document (doc, xls)", SAVE_AS),
+          (b"\x89PNG", "图片", "an image", OCR), (b"\xff\xd8\xff", "图片", "an image", OCR))
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
 
 
@@ -47,15 +48,14 @@ def read_document(path: Path) -> Document:
         raise NianbaoError("找不到文件", "file not found", file=str(path))
     raw = path.read_bytes()
     head = raw[:2048].lstrip().lower()
-    for magic, zh, en in BINARY:
+    for magic, zh, en, (advice_zh, advice_en) in BINARY:
         if raw.startswith(magic):
-            raise NianbaoError(f"这是{zh}，不能直接导入；请另存为 PDF、网页或文本后再导入",
-                               f"this is {en}, which cannot be imported directly; save it as PDF, HTML or text first",
-                               file=str(path))
+            raise NianbaoError(f"这是{zh}，不能直接导入；{advice_zh}",
+                               f"this is {en}, which cannot be imported directly; {advice_en}", file=str(path))
     if raw.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+        from .cells import is_value
         from .geometry import Geometry, pdf_words
         from .pdf import pdf_text
-        from .cells import is_value
 
         doc = from_text(pdf_text(path), "PDF，经 pdftotext -layout 提取 / PDF via pdftotext -layout", path.name)
         doc.geometry = Geometry(pdf_words(path), is_value)
