@@ -10,7 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLES = ROOT.parent / "shared" / "samples"
+# ../shared/samples beside the checkout (a worktree sits one level deeper, hence the search).
+SAMPLES = next((p / "shared" / "samples" for p in ROOT.parents if (p / "shared" / "samples").is_dir()),
+               ROOT.parent / "shared" / "samples")
 SAMPLE_AGENCY, SAMPLE_YEAR = "jiaozuo-jyj", 2021
 PROJECT_PARTS = ("notebooks", "templates", "data", "params", "expectations")
 

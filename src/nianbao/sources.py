@@ -330,8 +330,9 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def _scalar(value) -> str:
-    if isinstance(value, Money):
-        return f'"{value}"' if value.unit else str(value.amount)
+    if isinstance(value, Money):  # quoted unless YAML reads the printed digits back as they are (299.0000)
+        plain = str(value.amount)
+        return plain if not value.unit and repr(yaml.safe_load(plain)) == plain else f'"{value}"'
     text = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=10**6)
     return text.removesuffix("\n...\n").strip()
 

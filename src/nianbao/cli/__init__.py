@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "annual reports on government information disclosure: render, check, audit")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
-        importlib.import_module(f".{name}", __name__).add_parser(sub)
+        importlib.import_module(f".{name}", __name__).add_parser(sub)  # import_: 'import' is a keyword
     return parser
 
 

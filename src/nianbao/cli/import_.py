@@ -1,27 +1,26 @@
-"""nianbao import FILE --agency-id ID: read a report file and write it as data/<year>/<ID>.yaml"""
+"""nianbao import FILE --agency-id ID [--force]"""
 from __future__ import annotations
 
-from pathlib import Path
-
-from .. import paths
-from ..importer import read_any
-from ..sources import dump_report
+from ..importer import import_file
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("import", help="把报告文件（如填好的 Excel 表）转为源数据 / turn a report file "
-                                      "(e.g. a filled-in workbook) into source data")
-    p.add_argument("file", help="要导入的文件 / the file to import (.xlsx, .yaml)")
-    p.add_argument("--agency-id", required=True, help="机构标识 / agency id, e.g. jiaozuo-jyj")
+    p = sub.add_parser("import", help="导入已发布的年报（文本、HTML、PDF）为源数据 / import a published report "
+                                      "(text, HTML, PDF) as source data")
+    p.add_argument("file", help="已发布的年报文件 / the published report file (.txt, .html, .pdf)")
+    p.add_argument("--agency-id", required=True, help="机构标识，决定文件名 / agency id, names the file, e.g. jiaozuo-jyj")
+    p.add_argument("--force", action="store_true", help="覆盖已有的源数据文件 / overwrite an existing source file")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    agency_id = paths.check_agency_id(args.agency_id)
-    report = read_any(Path(args.file))
-    target = paths.source_path(paths.project_dir(), report.year, agency_id)
-    paths.write_new(target, dump_report(report))  # never over an existing source
+    target, report = import_file(args.file, args.agency_id, force=args.force)
     print(target)
-    for gap in report.gaps:
-        print(f"未能确定 / not read with confidence: {gap}")
+    print(f"{report.title}: {report.format.name}（{report.format.version}）")
+    if report.gaps:
+        print(f"无法确定的单元格 {len(report.gaps)} 处（已留空，见文件中的 gaps）/ "
+              f"{len(report.gaps)} cell(s) not read with confidence (left empty, see gaps in the file):")
+        for g in report.gaps:
+            where = "·".join(x for x in (g["table"], g["row"], g["column"]) if x)
+            print(f"  {where}: {g['text']!r} — {g['reason']}")
     return 0

@@ -1,0 +1,226 @@
+"""An HTML page as document lines: paragraphs as plain lines, data tables as rows of cells.
+
+Government sites wrap a report in navigation, banners and footers, often inside layout tables,
+and mark text up with inline styles and spans. Only block structure matters here: every block
+element ends a line, <br> breaks a line inside a paragraph, inline markup is dropped. A table is a
+data table when it holds no other table and reads as a grid of short cells; its rowspan/colspan
+are expanded by nianbao.htmlgrid.html_tables. Each line remembers its enclosing elements, so the
+report's own article can be told from the site around it.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..errors import NianbaoError
+from ..htmlgrid import html_tables
+from .document import Document, Line
+from .cells import is_value
+
+SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "select", "button", "object", "embed",
+        "canvas", "head", "textarea", "map"}
+VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "area", "base", "col", "source", "param", "embed"}
+BLOCK = {"p", "div", "section", "article", "header", "footer", "nav", "aside", "main", "h1", "h2", "h3", "h4", "h5",
+         "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center", "form", "fieldset", "figure",
+         "figcaption", "address", "hr", "table", "tr", "td", "th", "caption", "tbody", "thead", "tfoot", "body",
+         "html", "title"}
+# Tags a new one of which closes the open one (HTML's optional end tags).
+IMPLIED_END = {"p": {"p"}, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},
+               "td": {"td", "th"}, "th": {"td", "th"}}
+LONG_CELL = 150  # a table cell longer than this is page layout, not a table of numbers
+
+
+class Node:
+    __slots__ = ("tag", "attrs", "children", "id")
+
+    def __init__(self, tag: str, attrs: dict, id_: int):
+        self.tag, self.attrs, self.children, self.id = tag, attrs, [], id_
+
+
+class _TreeBuilder(HTMLParser):
+    """A forgiving tree: unclosed <p>, <li>, <td> and stray end tags are common on real sites."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root", {}, 0)
+        self.stack = [self.root]
+        self.count = 0
+        self.skip = 0
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self._in_title = True
+        if tag == "body":
+            self.skip = 0  # an unclosed <head> ends here
+        if self.skip:
+            if tag in SKIP and tag not in VOID:
+                self.skip += 1
+            return
+        if tag in SKIP and tag not in VOID:
+            self.skip = 1
+            return
+        closes = IMPLIED_END.get(tag)
+        if closes:
+            stop = {"table"} if tag in ("tr", "td", "th") else {"ul", "ol", "dl", "table", "div"}
+            for i in range(len(self.stack) - 1, 0, -1):
+                if self.stack[i].tag in stop:
+                    break
+                if self.stack[i].tag in closes:
+                    del self.stack[i:]
+                    break
+        self.count += 1
+        node = Node(tag, {k: v or "" for k, v in attrs}, self.count)
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.stack[-1].tag == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        if self.skip:
+            if tag in SKIP:
+                self.skip -= 1
+            return
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+            if self.stack[i].tag == "table" and tag != "table":
+                return  # an end tag from outside this table: ignore it
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        if not self.skip:
+            self.stack[-1].children.append(data)
+
+
+def decode_html(raw: bytes, file: str) -> str:
+    """The page's text: BOM, then UTF-8 if it decodes cleanly (GBK bytes almost never do; pages often
+    declare gb2312 but are served as UTF-8), then <meta charset>, then GB18030 (GBK, GB2312)."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return raw.decode(codec, errors="replace").lstrip("\ufeff")
+    declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([-\w]+)", raw[:8192], re.I)
+    candidates = ["utf-8"]
+    if declared:
+        name = declared.group(1).decode("ascii", "ignore").lower()
+        candidates.append("gb18030" if name in ("gb2312", "gbk", "x-gbk", "gb18030", "cp936") else name)
+    candidates += ["gb18030"]
+    for codec in candidates:
+        try:
+            return raw.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise NianbaoError("网页编码无法识别（不是 UTF-8 或 GBK）", "cannot decode the page (neither UTF-8 nor GBK)", file=file)
+
+
+def _has_table(node: Node) -> bool:
+    return any(isinstance(c, Node) and (c.tag == "table" or _has_table(c)) for c in node.children)
+
+
+def _serialise(node: Node) -> str:
+    """Just enough HTML for html_tables: the table structure, spans and cell text."""
+    if node.tag in ("br",):
+        return "<br>"
+    inner = "".join(escape(c, quote=False) if isinstance(c, str) else _serialise(c) for c in node.children)
+    if node.tag in ("table", "tr", "td", "th", "p", "div"):
+        spans = "".join(f' {k}="{escape(node.attrs[k])}"' for k in ("rowspan", "colspan") if node.attrs.get(k))
+        return f"<{node.tag}{spans}>{inner}</{node.tag}>"
+    return inner
+
+
+BR = "\u2028"  # a <br> (or a newline inside <pre>), kept apart from the source's own line breaks
+INDENT = re.compile(r"^(\u00a0{2,}|\u3000)")  # &nbsp;&nbsp; or a full-width space: ordinary spaces collapse
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip(" \u3000")
+
+
+class _Flattener:
+    def __init__(self):
+        self.lines: list[Line] = []
+        self.buffer: list[str] = []
+        self.path: tuple = ()
+
+    def flush(self):
+        """One block's text as lines: a <br> starts a new line, which continues the paragraph unless
+        it is indented (old sites indent paragraphs with full-width spaces after <br><br>)."""
+        raw = "".join(self.buffer)
+        self.buffer = []
+        first = True
+        for segment in raw.split(BR):
+            text = _clean(segment)
+            if text:
+                soft = not first and not INDENT.match(segment.lstrip(" \t"))
+                self.lines.append(Line(text, None, 1, self.path, soft=soft))
+                first = False
+
+    def walk(self, node: Node, path: tuple, pre: bool = False):
+        for child in node.children:
+            if isinstance(child, str):
+                if not self.buffer:
+                    self.path = path
+                self.buffer.append(child.replace("\n", BR) if pre else re.sub(r"[\r\n]+", " ", child))
+                continue
+            if child.tag == "br":
+                self.buffer.append(BR)
+                continue
+            if child.tag in BLOCK:
+                self.flush()
+                if child.tag == "table" and self.table(child, path + (child.id,)):
+                    continue
+                self.walk(child, path + (child.id,), pre or child.tag == "pre")
+                self.flush()
+            else:
+                self.walk(child, path, pre)
+
+    def table(self, node: Node, path: tuple) -> bool:
+        """A data table becomes rows of cells; a layout table (nested tables, long cells) is walked."""
+        if _has_table(node):
+            return False
+        grids = html_tables(_serialise(node))
+        grid = grids[-1] if grids else []
+        if len(grid) < 2 or max(len(r) for r in grid) < 2 or any(len(c) > LONG_CELL for r in grid for c in r):
+            return False
+        for row in grid:
+            cells = _dedupe(row)
+            self.lines.append(Line("\t".join(cells), cells, 1, path))
+        return True
+
+
+def _dedupe(row: list[str]) -> list[str]:
+    """One label per merged cell: a colspan/rowspan label repeated by the grid is kept once; numbers
+    (and blanks) are never merged."""
+    out: list[str] = []
+    for cell in row:
+        if out and cell and cell == out[-1] and not is_value(cell):
+            continue
+        out.append(cell)
+    return out
+
+
+def html_document(raw: bytes, path: Path) -> Document:
+    text = decode_html(raw, str(path))
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    flat = _Flattener()
+    flat.walk(builder.root, ())
+    flat.flush()
+    if not flat.lines:
+        raise NianbaoError("网页中没有正文文字", "the page has no text", file=str(path))
+    doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(builder.title.split()))
+    return doc
