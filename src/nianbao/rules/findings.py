@@ -194,6 +194,16 @@ def _strict(value):
     return value
 
 
+def validation_record(nb) -> dict | None:
+    """The validation an executed report notebook keeps in its outputs (what validation.json holds)."""
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if MIME in data:
+                return data[MIME]
+    return None
+
+
 def rule_title(rule: str) -> str:
     return RULES[rule].title if rule in RULES else rule
 
