@@ -300,7 +300,10 @@ def _enumeration(r: _Reader, previous: str) -> None:
         return
     before = s[:at]
     source = before if _COUNT.search(before) else previous
-    totals = [m for m in _COUNT.finditer(source) if m.group("u") == unit]
+    # The total is the last count of that unit before 其中, outside brackets: in 「办结 13 件（含上年结转
+    # 1 件，另有 1 件结转下年度）。其中予以公开…」 the parts make up the 13, not the 1.
+    outside = re.sub(r"（[^（）]*）|\([^()]*\)", lambda b: "\u3000" * len(b.group(0)), source)
+    totals = [m for m in _COUNT.finditer(outside) if m.group("u") == unit]
     if not totals or _approximate(source, totals[-1].start("n"), totals[-1].end("n")):
         return
     total = totals[-1]

@@ -205,6 +205,8 @@ def _add_cells(f: _Frame, report: Report) -> None:
     tables += [(T3, None, fmt.table3_row_label(r.key), fmt.table3_columns, report.table3.get(r.key)) for r in fmt.table3_rows]
     tables += [(T4, None, group_label(fmt, g.key), fmt.table4_columns, report.table4.get(g.key)) for g in fmt.table4_groups]
     for table, block, row_label, columns, cells in tables:
+        if cells is None:  # a missing row is one R28 finding, not a blank in every cell
+            continue
         rule = rules[block.item] if block is not None else rules[table]
         for column, cell in zip(columns, _cells(cells, len(columns))):
             f.add("cells", f"{table}|{row_label}|{column.key}", check=cell_check(column.kind, rule), rule=rule,
