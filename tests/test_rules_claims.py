@@ -86,6 +86,8 @@ def claims_in(text: str, year: int = 2021) -> list[tuple]:
     ("主动公开各类政府信息5500余条，其中政策文件200条、动态信息5000条。", []),  # approximate total
     ("全年办结13件（含上年结转1件，另有1件结转下年度）。其中予以公开6件、无法提供7件。", [  # no 申请: not table 三
         ("R22=", 13, (6, 7))]),
+    ("受理政府信息公开申请13件（含上年结转1件）。", [  # says it counts 一 + 二
+        ("R21", 13, ("本年新收", "上年结转"), ("总计",)), ("R21", 1, ("上年结转",), ("总计",))]),
 ])
 def test_what_is_read_and_what_is_left_alone(text, expected):
     assert claims_in(text) == expected

@@ -132,6 +132,7 @@ _RESULTS = (  # order matters: the combined phrase first
 )
 _RESULTS = tuple((re.compile(words + r"(?:的)?(?:申请)?(?:共)?" + _N + "件"), rows) for words, rows in _RESULTS)
 _APPLICANTS = re.compile(r"(?P<c>自然人|商业企业|科研机构|社会公益组织|社会组织|法律服务机构)(?:提出(?:的)?|的)?(?:申请)?" + _N + "件")
+_INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:其中)?(?:包)?含上一?年度?结转")
 _NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|接到|受理|接收|发生)(?:过)?(?:任何)?(?:政府信息公开|依申请公开|信息公开)申请"
                             r"|无(?:政府信息公开|依申请公开)申请")
 
@@ -149,7 +150,9 @@ def _read_table3(r: _Reader) -> None:
         for pattern in _NEW:
             for m in r.find(pattern, _GAP_EXCLUDE):
                 if not _OTHER_BODIES.search(s[:m.start()] + m.group("g")):
-                    _t3(r, m, ("本年新收",))
+                    # 「受理申请 13 件（含上年结转 1 件）」 counts 一 + 二, as it says.
+                    with_carried = _INCLUDES_CARRIED.match(s[m.end():])
+                    _t3(r, m, ("本年新收", "上年结转") if with_carried else ("本年新收",))
         for m in r.find(_CARRIED_IN, re.compile("复议|诉讼")):
             _t3(r, m, ("上年结转",))
         for pattern in _CARRIED_OUT:

@@ -13,7 +13,7 @@ from html import escape
 import pandas as pd
 
 from .catalog import ERROR, LEVEL_BY_GX, RULES, WARNING
-from .frames import COLUMN, ID, QUOTE, ROW, RULE, SECTION, TABLE, TEXT
+from .frames import COLUMN, ID, QUOTE, ROW, RULE, SECTION, TABLE, TEXT, VALUE
 
 MIME = "application/vnd.nianbao.validation+json"  # how the executed notebook keeps the record
 LEVEL_NAMES = {ERROR: "错误", WARNING: "警告"}
@@ -71,7 +71,10 @@ def _explain(config, row: pd.Series, parameters: dict) -> tuple[object, object, 
     if kind in ("expect_column_pair_values_to_be_equal", "expect_column_pair_values_a_to_be_greater_than_b"):
         a, b = plain(row[kw["column_A"]]), plain(row[kw["column_B"]])
         return (a if kind.endswith("to_be_equal") else f"≤ {a}"), b, a  # A ≥ B: B should be at most A
-    actual = row[TEXT] if TEXT in row and isinstance(row[TEXT], str) and row[TEXT] else row.get(kw.get("column"))
+    # A cell: its number, or what was there instead (blank → None); decimals and units are about
+    # the printed form (「299」 under 保留4位小数, 「3940元」 under 万元), so those show the text.
+    value, text = plain(row.get(VALUE)), row.get(TEXT)
+    actual = text if kind == "expect_column_values_to_be_in_set" or value is None else value
     if "parameter" in meta:
         allowed = parameters.get(meta["parameter"], [])
         expected = f"{allowed[0]} 位小数" if len(allowed) == 1 else f"至多 {max(allowed)} 位小数" if allowed else "?"

@@ -31,7 +31,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .. import formats, layout
-from ..formats import COUNT, DELTA, MONEY, Format
+from ..formats import MONEY, Format
 from ..sources import Money, Report
 from . import claims as claims_module
 from .catalog import TABLE4_RULES, TYPE_RULES
@@ -120,7 +120,8 @@ def decimals(cell) -> float:
 
 
 def _cells(row: list | None, n: int) -> list:
-    return list(row) + [None] * (n - len(row)) if isinstance(row, list) and len(row) < n else (row or [None] * n)
+    """A row's n cells; a missing or short row (R28 reports it) is padded with blanks."""
+    return ((list(row) if isinstance(row, list) else []) + [None] * n)[:n]
 
 
 # ------------------------------------------------------------------ the report frame
@@ -166,9 +167,9 @@ def cell_checks(fmt: Format) -> list[str]:
     return list(dict.fromkeys(cell_check(k, r) for k, r in kinds))
 
 
-# Claims and structure rows: check (which expectation judges them) by the claim's kind.
-CLAIM_CHECKS = {"R20": "claim", "R21": "claim", "R23": "claim", "R25": "claim",
-                "R22=": "claim:warning", "R23q": "claim:warning", "R22<=": "claim:at-most"}
+# A claim's kind → (the `check` that selects it for an expectation, the rule it answers to).
+CLAIM_CHECKS = {"R20": ("claim", "R20"), "R21": ("claim", "R21"), "R23": ("claim", "R23"), "R25": ("claim", "R25"),
+                "R22=": ("claim:warning", "R22"), "R23q": ("claim:warning", "R23"), "R22<=": ("claim:at-most", "R22")}
 
 
 def report_frames(report: Report, claims: list[Claim] | None = None) -> dict[str, pd.DataFrame]:
@@ -187,7 +188,8 @@ def report_frames(report: Report, claims: list[Claim] | None = None) -> dict[str
     col_keys = [c.key for c in fmt.table3_columns]
     for row in fmt.table3_rows:
         cells = _cells(report.table3.get(row.key), len(col_keys))
-        f.add("t3", row.key, table=T3, row=fmt.table3_row_label(row.key), **{t3(k): number(v) for k, v in zip(col_keys, cells)})
+        f.add("t3", row.key, table=T3, row=fmt.table3_row_label(row.key),
+              **{t3(k): number(v) for k, v in zip(col_keys, cells)})
     for i, column in enumerate(fmt.table3_columns):
         f.add("t3T", column.key, table=T3, column=column.label,
               **{t3T(r.key): number(_cells(report.table3.get(r.key), len(col_keys))[i]) for r in fmt.table3_rows})
@@ -209,22 +211,18 @@ def _add_cells(f: _Frame, report: Report) -> None:
             continue
         rule = rules[block.item] if block is not None else rules[table]
         for column, cell in zip(columns, _cells(cells, len(columns))):
+            values = {VALUE: number(cell), DECIMALS: decimals(cell),
+                      TEXT: None if cell is None else layout.cell_text(cell),
+                      UNIT: None if cell is None else cell.unit if isinstance(cell, Money) else ""}
             f.add("cells", f"{table}|{row_label}|{column.key}", check=cell_check(column.kind, rule), rule=rule,
-                  table=table, row=row_label,
-                  column=column_label(report, column), **{VALUE: number(cell), TEXT: layout.cell_text(cell) if cell is not None else None,
-                                                           DECIMALS: decimals(cell),
-                                                           UNIT: cell.unit if isinstance(cell, Money) else ("" if cell is not None else None)})
+                  table=table, row=row_label, column=column_label(report, column), **values)
 
 
 def _expand_rows(fmt: Format, keys: tuple[str, ...]) -> list[str]:
+    """Row keys with '不予公开.*' (the group) and '其他处理*' (the 2019 row or the 2021 group) spelt out."""
     out = []
     for key in keys:
-        if key.endswith(".*"):
-            out += [k for k in fmt.table3_keys if k.startswith(key[:-1])]
-        elif key.endswith("*"):
-            out += [k for k in fmt.table3_keys if k.startswith(key[:-1])]
-        else:
-            out.append(key)
+        out += [k for k in fmt.table3_keys if k.startswith(key.rstrip("*"))] if key.endswith("*") else [key]
     return out
 
 
@@ -249,7 +247,7 @@ def _claim_target(report: Report, claim: Claim) -> tuple[float, str, str, str]:
         index = {c.key: i for i, c in enumerate(fmt.table4_columns)}
         values = [_cells(report.table4.get(g), 5)[index[c]] for g in claim.rows for c in claim.columns]
         row_label = formats.TABLE4_LITIGATION if len(claim.rows) > 1 else group_label(fmt, claim.rows[0])
-        return _sum(values), T4, row_label, "+".join(claim.columns)
+        return _sum(values), T4, row_label, "+".join(c.label for c in fmt.table4_columns if c.key in claim.columns)
     if claim.table == claims_module.T2:
         row = claim.rows[0]
         block = fmt.table2_rows[row]
@@ -262,8 +260,8 @@ def _claim_target(report: Report, claim: Claim) -> tuple[float, str, str, str]:
 
 def _add_claim(f: _Frame, report: Report, line: str, claim: Claim) -> None:
     found, table, row, column = _claim_target(report, claim)
-    rule = claim.check.rstrip("=<q")
-    f.add("claims", line, check=CLAIM_CHECKS[claim.check], rule=rule, table=table, row=row, column=column,
+    check, rule = CLAIM_CHECKS[claim.check]
+    f.add("claims", line, check=check, rule=rule, table=table, row=row, column=column,
           **{STATED: float(claim.stated), FOUND: found, SECTION: report.heading(claim.section), QUOTE: claim.quote})
 
 
@@ -273,8 +271,8 @@ def _add_structure(f: _Frame, report: Report) -> None:
         found = " ".join((report.heading(section.number) or "").split())
         if section.narrative_required and not (report.sections.get(section.number) or "").strip():
             found = f"{found}（缺正文）"
-        f.add("structure", f"heading.{section.number}", check="structure", rule="R27", table=TEXT_BODY, row=section.heading, column="标题",
-              **{EXPECTED: section.heading, ACTUAL: found})
+        f.add("structure", f"heading.{section.number}", check="structure", rule="R27", table=TEXT_BODY,
+              row=section.heading, column="标题", **{EXPECTED: section.heading, ACTUAL: found})
     declared = [(T2, label, len(fmt.table2_rows[label].columns), report.table2) for label in fmt.table2_rows]
     declared += [(T3, r.key, len(fmt.table3_columns), report.table3) for r in fmt.table3_rows]
     declared += [(T4, g.key, len(fmt.table4_columns), report.table4) for g in fmt.table4_groups]
@@ -284,15 +282,13 @@ def _add_structure(f: _Frame, report: Report) -> None:
         cells = rows.get(key)
         found = f"{len(cells)} 个单元格" if isinstance(cells, list) else "缺此行"
         f.add("structure", f"row.{table}.{key}", check="structure", rule="R28", table=table, row=labels[table](key),
-              column=WHOLE_ROW,
-              **{EXPECTED: f"{n} 个单元格", ACTUAL: found})
+              column=WHOLE_ROW, **{EXPECTED: f"{n} 个单元格", ACTUAL: found})
     for table, rows, keys in ((T2, report.table2, fmt.table2_rows), (T3, report.table3, fmt.table3_keys),
                               (T4, report.table4, [g.key for g in fmt.table4_groups])):
         for key in rows:
             if key not in keys:
                 f.add("structure", f"row.{table}.{key}", check="structure", rule="R28", table=table, row=str(key),
-                      column=WHOLE_ROW,
-                      **{EXPECTED: "无此行", ACTUAL: "多出此行"})
+                      column=WHOLE_ROW, **{EXPECTED: "无此行", ACTUAL: "多出此行"})
     due = formats.FORMATS[formats.version_for_year(report.year)]
     # 2019: 60号 only encouraged the unified format ("确实存在现实困难的，可参照统一格式发布").
     check = "structure:warning" if report.year == formats.FIRST_YEAR else "structure"
@@ -310,11 +306,10 @@ def cross_year_frames(report: Report, previous: Report) -> dict[str, pd.DataFram
     """This year's report beside last year's (same format version, checked by the caller)."""
     fmt = report.format
     f = _Frame(cross_year_columns())
-    carried_in, carried_out = CARRIED_IN, CARRIED_OUT
     for i, column in enumerate(fmt.table3_columns):
-        f.add("x3", column.key, table=T3, row=fmt.table3_row_label(carried_in), column=column.label,
-              **{X3_THIS: number(_cells(report.table3.get(carried_in), 7)[i]),
-                 X3_PREVIOUS: number(_cells(previous.table3.get(carried_out), 7)[i])})
+        f.add("x3", column.key, table=T3, row=fmt.table3_row_label(CARRIED_IN), column=column.label,
+              **{X3_THIS: number(_cells(report.table3.get(CARRIED_IN), 7)[i]),
+                 X3_PREVIOUS: number(_cells(previous.table3.get(CARRIED_OUT), 7)[i])})
     for block in fmt.table2:
         for label in block.rows:
             now = _cells(report.table2.get(label), len(block.columns))
