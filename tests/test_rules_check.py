@@ -254,3 +254,15 @@ def test_unreadable_previous_year_is_a_note_not_a_crash(tmp_path):
     broken.write_text("agency: [", encoding="utf-8")
     validation = check_file(write_source(tmp_path, source(2022)))
     assert found(validation) == [] and "无法读取" in validation.notes[0]
+
+
+def test_2019_format_cross_year_rules_r6_r7_are_warnings():
+    this_year = report_of(plain(source(2020)))
+    last = report_of(plain(source(2020)))
+    last.year = 2019
+    last.table3["结转下年"] = [1, 0, 0, 0, 0, 0, 1]  # = 2020's 上年结转
+    last.table2.update({"规范性文件": [5, 5, 35], "行政许可": [90, 9, 240], "其他对外管理服务事项": [20, 0, 30],
+                        "行政处罚": [12, 0, 50], "行政强制": [3, 0, 4], "行政事业性收费": [9, -1]})
+    assert found(check(this_year, last)) == [("R7", W, "表二", "行政许可", "上一年项目数量", 99, 100)]
+    last.table2["规范性文件"] = [5, 5, 36]
+    assert ("R6", W, "表二", "规范性文件", "对外公开总数量", 41, 40) in found(check(this_year, last))

@@ -15,7 +15,7 @@ from nianbao import formats
 from nianbao.rules import check
 from nianbao.sources import Money, Report
 
-SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 counts = st.integers(min_value=0, max_value=40)
 
 
