@@ -5,6 +5,7 @@ is replaced only by a complete new one (built beside it, then renamed into place
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ from . import paths
 from .errors import Problem, SourceError, UsageError
 from .execute import execute_report
 from .publish import ChromiumMissing, PdfPrinter, notebook_to_html
+from .rules.findings import validation_record
 from .sources import Report, load_report, parse_yaml, read_text
 
 NOTEBOOK = Path("notebooks") / "annual_report.ipynb"
@@ -103,6 +105,13 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
         t0 = time.perf_counter()
         nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks")
         t1 = time.perf_counter()
+        # The notebook ran the rules (its audit cell); validation.json is that record, for machines.
+        record = validation_record(nb)
+        if record is None:
+            result.warnings.append("笔记本未留下规则检查结果，未写 validation.json / the notebook kept no validation; "
+                                   "no validation.json written")
+        else:
+            paths.write_atomic(work / "validation.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         (work / "report.html").write_text(notebook_to_html(nb, root / "templates", report.title), encoding="utf-8")
         t2 = time.perf_counter()
         result.timings.update(execute=t1 - t0, html=t2 - t1)

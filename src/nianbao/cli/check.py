@@ -1,0 +1,29 @@
+"""nianbao check FILE [--previous FILE] [--json]"""
+from __future__ import annotations
+
+from ..rules import check_file
+from ..rules.findings import LEVEL_NAMES
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("check", help="核对一份报告的勾稽关系（不渲染）/ check a report against every consistency rule")
+    p.add_argument("file", help="源数据 YAML 或已发布的报告 / a source YAML or a published report")
+    p.add_argument("--previous", metavar="FILE",
+                   help="上一年度的报告（默认 data/<年度-1>/同名文件）/ last year's report (default: data/<year-1>/<same name>)")
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON for machines")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    validation = check_file(args.file, args.previous)
+    print(validation.to_json(gx=False) if args.json else as_text(validation), end="")
+    return 1 if validation.errors else 0
+
+
+def as_text(validation) -> str:
+    lines = [f"{validation.agency} {validation.year} 年（{validation.format} 格式）：{validation.summary()}"]
+    lines += [f"{f.rule:<4} {LEVEL_NAMES[f.severity]}  {f.message}" for f in validation.findings]
+    for gap in validation.gaps:
+        lines.append(f"未能确认 / not read with confidence: {gap}")
+    lines += [f"注：{note}" for note in validation.notes]
+    return "\n".join(lines) + "\n"
