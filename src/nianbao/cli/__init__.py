@@ -9,7 +9,7 @@ import sys
 from ..errors import NianbaoError
 
 # One module per command; each has add_parser(subparsers) and run(args) -> int.
-COMMANDS = ("render",)
+COMMANDS = ("render", "batch", "audit", "synth")
 
 
 def build_parser() -> argparse.ArgumentParser:
