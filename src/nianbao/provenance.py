@@ -225,7 +225,9 @@ def seal(folder: Path, nb, manifest: dict) -> dict:
         if papermill is not None:  # where the files live in the project, not the scratch paths of the run
             papermill["input_path"] = NOTEBOOK
             papermill["output_path"] = f"outputs/{manifest['year']}/{manifest['agency']}/report.ipynb"
-        nb.metadata.setdefault("nianbao", {})["provenance"] = json.loads(json.dumps(manifest, default=str))
+        others = {k: v for k, v in output_hashes(folder).items() if k != notebook.name}
+        nb.metadata.setdefault("nianbao", {})["provenance"] = json.loads(json.dumps(dict(manifest, outputs=others),
+                                                                                   default=str))
         nbformat.write(nb, str(notebook))
     manifest = dict(manifest, outputs=output_hashes(folder))
     (Path(folder) / MANIFEST).write_bytes(manifest_bytes(manifest))

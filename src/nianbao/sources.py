@@ -332,6 +332,8 @@ _Dumper.add_representer(str, _represent_str)
 def _scalar(value) -> str:
     if isinstance(value, Money):
         return f'"{value}"' if value.unit else str(value.amount)
+    if type(value) is int:  # the common cell, without a YAML dump per cell (40 ms per report otherwise)
+        return str(value)
     text = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=10**6)
     return text.removesuffix("\n...\n").strip()
 

@@ -70,6 +70,13 @@ def agency_names(n: int, rng: random.Random) -> list[tuple[str, str]]:
 
 def _split(total: int, weights, rng: random.Random) -> list[int]:
     """total spread over len(weights) parts, at random in proportion to weights."""
+    if total > 64:  # large totals: jittered shares, largest remainder (drawing item by item is slow)
+        shares = [w * rng.uniform(0.7, 1.3) for w in weights]
+        exact = [total * s / sum(shares) for s in shares]
+        parts = [int(x) for x in exact]
+        for index in sorted(range(len(parts)), key=lambda i: parts[i] - exact[i])[:total - sum(parts)]:
+            parts[index] += 1
+        return parts
     parts = [0] * len(weights)
     for index in rng.choices(range(len(weights)), weights=weights, k=total):
         parts[index] += 1
@@ -99,11 +106,11 @@ def _table3(fmt: formats.Format, flow: _Flow, rng: random.Random) -> dict[str, l
     groups = {key: key.split(".")[0] for key in results}
     table = {key: [0] * 6 for key in fmt.table3_keys}
     table["本年新收"], table["上年结转"], table["结转下年"] = list(flow.new), list(flow.carry), list(flow.out)
+    sizes = {g: list(groups.values()).count(g) for g in set(groups.values())}
+    weights = [0 if k in UNUSED_RESULTS else RESULT_WEIGHTS[groups[k]] / sizes[groups[k]] for k in results]
     for col in range(6):
         handled = flow.new[col] + flow.carry[col] - flow.out[col]
         table["办理结果总计"][col] = handled
-        weights = [0 if k in UNUSED_RESULTS else RESULT_WEIGHTS[groups[k]] / sum(1 for g in groups.values() if g == groups[k])
-                   for k in results]
         for key, count in zip(results, _split(handled, weights, rng)):
             table[key][col] = count
     return {key: cells + [sum(cells)] for key, cells in table.items()}

@@ -9,6 +9,7 @@ so workers need no shared disk, and what a report was made from is exactly what 
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import shutil
 import socket
@@ -140,6 +141,8 @@ def render_job(job: Job, bundle: Bundle, *, pdf: bool = True, timeout: float = D
     from .render import render_into
     from .sources import load_report
 
+    # papermill logs a dead kernel or a timeout as it happens; the failure record says it better
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     t0, started = time.perf_counter(), provenance.now()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     name = ""
