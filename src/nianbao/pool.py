@@ -27,6 +27,7 @@ class Outcome:
 
 def _worker_main(conn, finalizer) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn.send("ready")  # deadlines count from here, not from the (slow) spawn
     try:
         while True:
             try:
@@ -54,6 +55,7 @@ class _Worker:
         child.close()
         self.index: int | None = None
         self.deadline = 0.0
+        self.ready = False
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -76,30 +78,48 @@ class WorkerPool:
         self.finalizer = finalizer  # a module-level function each worker calls on its way out
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        self._failed_starts = 0
 
     def run(self, fn, arglist: list[tuple], *, kwargs: dict | None = None, hard_timeout: float | None = None):
-        """Call fn(*args, **kwargs) for each args in arglist; yield an Outcome per call as it ends."""
+        """Call fn(*args, **kwargs) for each args in arglist; yield an Outcome per call as it ends.
+        hard_timeout (seconds) counts from when a ready worker receives the call."""
         pending = deque(enumerate(arglist))
         while len(self._workers) < min(self.size, len(arglist)):
             self._workers.append(_Worker(self._ctx, self.finalizer))
         busy: list[_Worker] = []
         while pending or busy:
-            for worker in [w for w in self._workers if w.index is None]:
+            for worker in [w for w in self._workers if w.ready and w.index is None]:
                 if not pending:
                     break
                 worker.index, args = pending.popleft()
                 worker.deadline = time.monotonic() + hard_timeout if hard_timeout else float("inf")
                 worker.conn.send((fn, args, kwargs or {}))
                 busy.append(worker)
-            soonest = min(w.deadline for w in busy)
-            wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+            watched = busy + [w for w in self._workers if not w.ready]
+            soonest = min([w.deadline for w in busy] or [float("inf")])
+            wait([w.conn for w in watched] + [w.process.sentinel for w in watched],
                  timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
+            for worker in [w for w in self._workers if not w.ready]:
+                self._start_up(worker)
             for worker in list(busy):
                 outcome = self._collect(worker)
                 if outcome is not None:
                     busy.remove(worker)
                     worker.index = None
                     yield outcome
+
+    def _start_up(self, worker: _Worker) -> None:
+        try:
+            if worker.conn.poll():
+                worker.ready = worker.conn.recv() == "ready"
+                return
+        except (EOFError, OSError):
+            pass
+        if not worker.process.is_alive():
+            self._failed_starts += 1
+            if self._failed_starts > 3 * self.size:
+                raise RuntimeError(f"worker processes keep dying at start (exit code {worker.process.exitcode})")
+            self._replace(worker, kill=False)
 
     def _collect(self, worker: _Worker) -> Outcome | None:
         index = worker.index
