@@ -201,10 +201,13 @@ def _pool_outcomes(jobs: list[Job], bundle, workers: int, task_kwargs: dict, tim
     from . import task
     from .pool import WorkerPool
 
-    with WorkerPool(workers, finalizer=task.close_worker) as pool:
-        # The task bounds its own time; the hard deadline catches a worker stuck outside any cell.
-        yield from pool.run(task.render_job, [(job, bundle) for job in jobs], kwargs=task_kwargs,
-                            hard_timeout=2 * timeout + 120)
+    try:
+        with WorkerPool(workers, finalizer=task.close_worker) as pool:
+            # The task bounds its own time; the hard deadline catches a worker stuck outside any cell.
+            yield from pool.run(task.render_job, [(job, bundle) for job in jobs], kwargs=task_kwargs,
+                                hard_timeout=2 * timeout + 120)
+    finally:
+        task.sweep_scratch()
 
 
 def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwargs: dict):
@@ -235,6 +238,7 @@ def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwa
     finally:
         if cluster is not None:
             cluster.close()
+            task.sweep_scratch()
 
 
 def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agencies: list[str] | None = None,

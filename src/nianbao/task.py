@@ -80,6 +80,19 @@ def _process_dir() -> Path:
     return _base[pid]
 
 
+def sweep_scratch() -> None:
+    """Remove the scratch directories of worker processes that are gone (a worker killed at its
+    hard deadline cannot clean up after itself)."""
+    for folder in Path(tempfile.gettempdir()).glob("nianbao-worker-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError):
+            pass
+
+
 def printer():
     """One Chromium with one reused tab per worker process (and thread: playwright's sync API
     belongs to the thread that started it)."""
