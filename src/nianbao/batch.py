@@ -46,6 +46,7 @@ class BatchSummary:
     entries: list[Entry] = field(default_factory=list)
     seconds: float = 0.0
     plan_seconds: float = 0.0
+    warnings: set[str] = field(default_factory=set)  # e.g. Chromium missing: said once, not per report
 
     def count(self, status: str) -> int:
         return sum(1 for e in self.entries if e.status == status)
@@ -176,6 +177,8 @@ def write_report_dir(out_dir: Path, agency: str, files: dict[str, bytes]) -> Pat
 
 
 def _write_failed(out_dir: Path, entry: Entry) -> None:
+    if not paths.AGENCY_ID.match(entry.agency):  # a file name that cannot name a report directory
+        return
     write_report_dir(out_dir, entry.agency, {provenance.MANIFEST: provenance.manifest_bytes(entry.manifest)})
 
 
@@ -272,6 +275,7 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
                 result = outcome.value if outcome.ok else lost_result(root, plan.shared, entry.job, outcome)
                 write_report_dir(out_dir, entry.agency, result.files)
                 entry.manifest, entry.rendered, entry.seconds = result.manifest, True, result.seconds
+                summary.warnings.update(result.warnings)
                 note = "" if result.status == "ok" else _cause(result.manifest)
                 progress.finish(entry.agency, result.status == "ok", result.seconds, note)
         finally:
@@ -327,5 +331,5 @@ def format_summary(summary: BatchSummary) -> str:
                 f = e.manifest.get("findings", {})
                 why = f"错误 errors {f.get('error', 0)}, 警告 warnings {f.get('warning', 0)}"
             lines.append(f"{e.agency:<{width}}  {e.status:<11} {why}")
-    lines += ["", f"索引 index: {summary.out_dir / 'index.html'}"]
+    lines += ["", *sorted(summary.warnings), f"索引 index: {summary.out_dir / 'index.html'}"]
     return "\n".join(lines)

@@ -36,7 +36,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #bbb; padding: .3em .6em; text-align: left; vertical-align: top; }
 th[data-col] { cursor: pointer; background: #f2f2f2; user-select: none; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
-td.num { text-align: right; }
+td.num { text-align: right; } td.status, td.links { white-space: nowrap; }
 tr.failed td.status { color: #a00; font-weight: bold; } tr.errors td.status { color: #c40; }
 tr.warnings td.status { color: #875; } tr.clean td.status { color: #070; }
 .id { color: #666; font-size: .85em; } .cause { font-size: .85em; color: #555; }
@@ -74,7 +74,7 @@ def _row(agency: str, manifest: dict | None) -> str:
     return (f'<tr class="{status}" data-agency="{escape(agency)}">'
             f'<td data-sort="{escape(name or agency)}">{escape(name)} <span class="id">{escape(agency)}</span></td>'
             f'<td class="status" data-sort="{STATUS_ORDER.index(status)}">{STATUS_LABELS[status]}</td>'
-            f'{counts}<td>{links}</td><td class="cause">{escape(cause)}</td></tr>')
+            f'{counts}<td class="links">{links}</td><td class="cause">{escape(cause)}</td></tr>')
 
 
 def index_html(year: int, rows: list[tuple[str, dict | None]]) -> str:

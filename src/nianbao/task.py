@@ -104,6 +104,16 @@ def printer():
     return _state.printer
 
 
+def _printer_or_none():
+    """No Chromium: render_into writes the HTML and says how to install it."""
+    from .publish import ChromiumMissing
+
+    try:
+        return printer()
+    except ChromiumMissing:
+        return None
+
+
 def close_worker() -> None:
     if getattr(_state, "printer", None) is not None:
         _state.printer.close()
@@ -128,7 +138,10 @@ def job_project(job: Job, bundle: Bundle):
     shared = _bundle_dir(bundle)
     root = Path(tempfile.mkdtemp(prefix=f"job-{job.agency}-", dir=_process_dir()))
     for top in sorted({Path(rel).parts[0] for rel in bundle.files}):
-        (root / top).symlink_to(shared / top, target_is_directory=True)
+        if top == "notebooks":  # the kernel's cwd: its own copy, so nothing a report writes there lingers
+            shutil.copytree(shared / top, root / top)
+        else:
+            (root / top).symlink_to(shared / top, target_is_directory=True)
     for rel, data in job.files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
@@ -164,7 +177,7 @@ def render_job(job: Job, bundle: Bundle, *, pdf: bool = True, timeout: float = D
         try:
             report = load_report(provenance.data_dir(root, job.params) / str(job.year) / f"{job.agency}.yaml")
             name = report.agency
-            result = render_into(work, root, job.params, report, printer=printer() if pdf else None, pdf=pdf,
+            result = render_into(work, root, job.params, report, printer=_printer_or_none() if pdf else None, pdf=pdf,
                                  report_timeout=timeout, cache_key=job.cache_key, context=job.context,
                                  **(engine or {}))
             return JobResult(job.agency, job.year, "ok", _read_outputs(work), result.manifest,
