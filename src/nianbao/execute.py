@@ -79,6 +79,7 @@ def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
         deadline = time.monotonic() + report_timeout
         engine_kwargs.setdefault("timeout_func", lambda cell: max(1, int(deadline - time.monotonic())))
         engine_kwargs.setdefault("start_timeout", max(1, min(60, int(report_timeout))))
+        timeout = min(timeout, max(1, int(report_timeout)))  # also bounds papermill's last kernel_info wait
     try:
         nb = papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, cwd=str(cwd), progress_bar=False,
