@@ -48,7 +48,9 @@ def validate(report: Report, data_dir: str | Path = ""):
 
 def provenance(report: Report, data_dir: str | Path = ""):
     """What an auditor needs to know about this run: parameters, input hashes, versions."""
-    return _HTML("<p>来源记录尚未接入 / provenance not wired in yet</p>")  # replaced by audit (issue 5)
+    from .provenance import provenance_html
+
+    return _HTML(provenance_html(report, data_dir))
 
 
 def findings_of(validation) -> list[dict]:

@@ -64,8 +64,9 @@ def inside(path: Path, parent: Path) -> bool:
         return False
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write a file so that readers see either the old content or the new, never a part."""
+def write_atomic(path: Path, data: bytes | str, *, fsync: bool = True) -> None:
+    """Write a file so that readers see either the old content or the new, never a part.
+    fsync=False skips the flush to disk (still atomic for readers; for bulk throwaway data)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink():  # never write through a link planted under outputs/
@@ -73,10 +74,14 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 would hide a published file from its readers
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
-            f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -16,11 +16,11 @@ from pathlib import Path
 import papermill
 import yaml
 
-from . import paths
+from . import paths, provenance
 from .errors import Problem, SourceError, UsageError
 from .execute import execute_report
-from .publish import ChromiumMissing, PdfPrinter, notebook_to_html
 from .rules.findings import validation_record
+from .publish import ChromiumMissing, PdfPrinter, notebook_to_html
 from .sources import Report, load_report, parse_yaml, read_text
 
 NOTEBOOK = Path("notebooks") / "annual_report.ipynb"
@@ -35,6 +35,7 @@ class RenderResult:
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
 
 
 def notebook_parameters(root: Path) -> dict:
@@ -42,8 +43,9 @@ def notebook_parameters(root: Path) -> dict:
     return {name: info["default"] for name, info in papermill.inspect_notebook(str(root / NOTEBOOK)).items()}
 
 
-def load_params(root: Path, year: int, agency: str) -> dict:
-    """params/<year>/<agency>.yaml, checked against the notebook's parameters; defaults when absent."""
+def load_params(root: Path, year: int, agency: str, known: dict | None = None) -> dict:
+    """params/<year>/<agency>.yaml, checked against the notebook's parameters (known: those
+    parameters, when the caller has them already); defaults when absent."""
     path = paths.params_path(root, year, agency)
     if not path.is_file():
         return {"agency": agency, "year": year}
@@ -51,7 +53,7 @@ def load_params(root: Path, year: int, agency: str) -> dict:
     if not isinstance(data, dict):
         raise SourceError(str(path), [Problem("（文件顶层 / top level）", "参数映射（agency、year 等）",
                                               "a mapping of parameters (agency, year, ...)", repr(data)[:60])])
-    known = notebook_parameters(root)
+    known = known if known is not None else notebook_parameters(root)
     problems = [Problem(str(k), f"笔记本参数之一：{'、'.join(known)}", f"one of the notebook's parameters: {', '.join(known)}",
                         str(k)) for k in data if k not in known]
     problems += [Problem(k, "存在（缺少此项）", "to be present (it is missing)") for k in ("agency", "year") if k not in data]
@@ -87,7 +89,7 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
     root = Path(root) if root else paths.project_dir()
     agency, year = paths.check_agency_id(agency), paths.check_year(year)
     params = load_params(root, year, agency)
-    source = Path(params.get("data_dir") or root / "data") / str(year) / f"{agency}.yaml"
+    source = provenance.data_dir(root, params) / str(year) / f"{agency}.yaml"
     if not source.is_file():
         raise UsageError(f"没有 {agency} 的 {year} 年源数据（应在 {source}）",
                          f"no {year} source data for {agency} (expected at {source})")
@@ -100,36 +102,59 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
     work.chmod(0o755)  # a published directory, readable like any other
-    result = RenderResult(agency, year, target, report)
     try:
-        t0 = time.perf_counter()
-        nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks")
-        t1 = time.perf_counter()
-        # The notebook ran the rules (its audit cell); validation.json is that record, for machines.
-        record = validation_record(nb)
-        if record is None:
-            result.warnings.append("笔记本未留下规则检查结果，未写 validation.json / the notebook kept no validation; "
-                                   "no validation.json written")
-        else:
-            paths.write_atomic(work / "validation.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-        (work / "report.html").write_text(notebook_to_html(nb, root / "templates", report.title), encoding="utf-8")
-        t2 = time.perf_counter()
-        result.timings.update(execute=t1 - t0, html=t2 - t1)
-        if pdf:
-            try:
-                own = printer is None
-                printer = printer or PdfPrinter()
-                try:
-                    (work / "report.pdf").write_bytes(printer.print_pdf(work / "report.html"))
-                finally:
-                    if own:
-                        printer.close()
-            except ChromiumMissing as missing:
-                result.warnings.append(str(missing))
-            result.timings["pdf"] = time.perf_counter() - t2
-        result.files = sorted(p.name for p in work.iterdir())
+        result = render_into(work, root, params, report, printer=printer, pdf=pdf)
         _replace_dir(work, target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    result.out_dir = target
+    return result
+
+
+def render_into(work: Path, root: Path, params: dict, report: Report, *, printer: PdfPrinter | None = None,
+                pdf: bool = True, report_timeout: float | None = None, cache_key: str | None = None,
+                context: dict | None = None, **engine_kwargs) -> RenderResult:
+    """The core every render shares (one report, and the batch task): execute the notebook into
+    work/ (an empty directory the caller puts in place), write report.html and report.pdf, then
+    seal them with manifest.json. engine_kwargs go to papermill (e.g. kernel_manager_class)."""
+    agency, year = params["agency"], params["year"]
+    started = provenance.now()
+    inputs = provenance.report_inputs(root, year, agency, params) + provenance.shared_inputs(root)
+    if cache_key is None:
+        cache_key = provenance.key_for(root, year, agency, params, pdf)
+    result = RenderResult(agency, year, work, report)
+    t0 = time.perf_counter()
+    nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks",
+                        report_timeout=report_timeout, **engine_kwargs)
+    t1 = time.perf_counter()
+    # The notebook ran the rules (its audit cell); validation.json is that record, for machines.
+    record = validation_record(nb)
+    if record is None:
+        result.warnings.append("笔记本未留下规则检查结果，未写 validation.json / the notebook kept no validation; "
+                               "no validation.json written")
+    else:
+        paths.write_atomic(work / "validation.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    # resolve(): a stable path keeps the process's one HTMLExporter for these templates
+    (work / "report.html").write_text(notebook_to_html(nb, (root / "templates").resolve(), report.title),
+                                      encoding="utf-8")
+    t2 = time.perf_counter()
+    result.timings.update(execute=t1 - t0, html=t2 - t1)
+    if pdf:
+        try:
+            own = printer is None
+            printer = printer or PdfPrinter()
+            try:
+                (work / "report.pdf").write_bytes(printer.print_pdf(work / "report.html"))
+            finally:
+                if own:
+                    printer.close()
+        except ChromiumMissing as missing:
+            result.warnings.append(str(missing))
+        result.timings["pdf"] = time.perf_counter() - t2
+    result.manifest = provenance.seal(work, nb, provenance.build_manifest(
+        agency=agency, year=year, name=report.agency, title=report.title, status="ok", parameters=params,
+        inputs=inputs, outputs={}, started=started, finished=provenance.now(), cache_key=cache_key,
+        findings=provenance.findings_summary(work), timings=result.timings, context=context))
+    result.files = sorted(p.name for p in work.iterdir())
     return result
