@@ -27,6 +27,15 @@ def cell_text(value) -> str:
 # they show); the HTML below, the notebook's highlighted tables (highlight.py) and the Excel template
 # (workbook.py) are all drawn from these grids, so the three can never disagree on the layout.
 @dataclass(frozen=True)
+class CellKey:
+    """A report cell by name, as findings point at it: report.table<N>[row], column `column`."""
+
+    table: str  # 二 / 三 / 四
+    row: str  # table 二: the row label; 三: the row key; 四: the group key
+    column: str  # the column key
+
+
+@dataclass(frozen=True)
 class CellRef:
     """Which report cell a value cell shows: report.table<N>[row][index]."""
 
@@ -35,6 +44,10 @@ class CellRef:
     column: str  # the column key
     index: int  # position in the report's row list
     kind: str = formats.COUNT
+
+    @property
+    def key(self) -> CellKey:
+        return CellKey(self.table, self.row, self.column)
 
 
 @dataclass(frozen=True)

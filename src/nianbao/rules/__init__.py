@@ -37,6 +37,8 @@ def fee_decimals(report: Report) -> list[int]:
 def check(report: Report, previous: Report | None = None, notes: list[str] | None = None) -> Validation:
     """Run every rule on report; the cross-year rules too when previous (last year's report of
     the same agency, same format version) is given. notes: said before the rules' own notes."""
+    from ..importer import import_notes
+    from ..newyear import is_draft
     from . import engine, frames, suites
     from .claims import read_claims
     from .findings import findings_from
@@ -46,10 +48,11 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
                          f"the previous report should be for {report.year - 1}, not {previous.year}", file=previous.path)
     parameters = {suites.FEE_DECIMALS: fee_decimals(report)}
     findings, results, notes = [], [], list(notes or [])
+    draft = is_draft(report)
 
     def run(suite_name: str, data: dict) -> None:
         for part in engine.validate(data, suites.load_suite(suite_name), parameters):
-            findings.extend(findings_from(part.failures, data[part.frame], parameters))
+            findings.extend(findings_from(part.failures, data[part.frame], parameters, draft))
             results.append(part.record)
 
     run(suites.suite_name(report.format.version), frames.report_frames(report, read_claims(report)))
@@ -63,8 +66,8 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
         run(suites.CROSS_YEAR, frames.cross_year_frames(report, previous))
     findings.sort(key=rule_order)
     return Validation(agency=report.agency, year=report.year, format=report.format.version, findings=findings,
-                      gaps=list(report.gaps), notes=notes, results=results, source=report.path,
-                      previous=previous.path if previous is not None else "")
+                      gaps=list(report.gaps), import_notes=import_notes(report), draft=draft, notes=notes,
+                      results=results, source=report.path, previous=previous.path if previous is not None else "")
 
 
 def read_previous(report: Report, explicit: str | Path | None = None) -> tuple[Report | None, list[str]]:
