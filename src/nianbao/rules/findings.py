@@ -112,9 +112,11 @@ def _explain(config, row: pd.Series, parameters: dict) -> tuple[object, object, 
     return meta.get("expected"), plain(actual), meta.get("expected")
 
 
-def findings_from(results, frame: pd.DataFrame, parameters: dict | None = None, draft: bool = False) -> list[Finding]:
+def findings_from(results, frame: pd.DataFrame, parameters: dict | None = None, draft: bool = False,
+                  unread: dict | None = None) -> list[Finding]:
     """Every failing row of the given expectation results (COMPLETE format) on frame, as Findings.
-    draft: the report is an unfinished draft, where a blank cell is one not filled in yet."""
+    draft: the report is an unfinished draft, where a blank cell is one not filled in yet;
+    unread: cells an importer could not read (CellKey → the text printed there), blank for that reason."""
     rows = frame.set_index(ID, drop=False)
     out: list[Finding] = []
     for r in results:
@@ -143,8 +145,11 @@ def findings_from(results, frame: pd.DataFrame, parameters: dict | None = None, 
                 expected=shown(expected), actual=shown(actual), bound=shown(bound),
                 quote=row.get(QUOTE) or "", section=row.get(SECTION) or "")
             where = f"{table}{row_label}" + (f"·{column}" if column else "")
-            out.append(Finding(rule, severity, table, row_label, column, expected, actual, f"{where}：{body}",
-                               cells_of(row.get(REF), named)))
+            cells = cells_of(row.get(REF), named)
+            if actual is None and expected == A_NUMBER and cells and cells[0] in (unread or {}):
+                printed = unread[cells[0]]
+                body = f"导入时未能读取，留空待核（原文“{printed}”，见 gaps）" if printed else "导入时未能读取，留空待核（见 gaps）"
+            out.append(Finding(rule, severity, table, row_label, column, expected, actual, f"{where}：{body}", cells))
     return out
 
 
