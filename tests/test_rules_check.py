@@ -279,8 +279,10 @@ def with_six(data: dict, text: str) -> dict:
 def test_r26_section_six_says_nothing_of_the_information_fee_is_a_warning(base):
     assert run(with_six(base, "无。")) == [
         ("R26", W, "正文", "六、其他需要报告的事项", "信息处理费", "报告信息处理费收取情况（收取金额或未收取）", "未提及信息处理费")]
-    for said in ("本年度未收取信息处理费。", "全年收取政府信息公开信息处理费 3940 元。", "本机关未向申请人收费。"):
+    for said in ("本年度未收取信息处理费。", "全年收取政府信息公开信息处理费 3940 元。", "本机关未向申请人收费。",
+                 "依申请公开的信息均免费提供。"):
         assert run(with_six(base, said)) == [], said
+    assert run(with_six(base, "无。行政事业性收费项目已全部公开。"))[0][0] == "R26"  # table 二's fees are another thing
     assert run(with_six(plain(source(2020)), "无。")) == []  # 2019 试行 reports predate 109号: no R26
 
 
