@@ -36,7 +36,10 @@ def with_cells(data: dict, table: str, row: str, values: list) -> dict:
 def test_sample_passes_every_error_rule_and_299_is_only_a_warning():
     validation = check(sources.load_report(SAMPLE))
     assert validation.errors == []
-    assert found(validation) == [("R5", W, "表二", "行政事业性收费", "本年收费金额（单位：万元，保留4位小数）", "4 位小数", "299")]
+    assert found(validation) == [
+        ("R5", W, "表二", "行政事业性收费", "本年收费金额（单位：万元，保留4位小数）", "4 位小数", "299"),
+        # 六 says 「2021年全年无其他需要报告的事项。」: nothing of 信息处理费 (R26, a warning: catalog.py says why)
+        ("R26", W, "正文", "六、其他需要报告的事项", "信息处理费", "报告信息处理费收取情况（收取金额或未收取）", "未提及信息处理费")]
     assert validation.findings[0].message == \
         "表二行政事业性收费·本年收费金额（单位：万元，保留4位小数）：应保留 4 位小数，实为 299"
 
@@ -266,3 +269,67 @@ def test_2019_format_cross_year_rules_r6_r7_are_warnings():
     assert found(check(this_year, last)) == [("R7", W, "表二", "行政许可", "上一年项目数量", 99, 100)]
     last.table2["规范性文件"] = [5, 5, 36]
     assert ("R6", W, "表二", "规范性文件", "对外公开总数量", 41, 40) in found(check(this_year, last))
+
+
+# ------------------------------------------------------------------ 信息处理费 in section 六 (R26, R15)
+def with_six(data: dict, text: str) -> dict:
+    return {**data, "sections": {**data["sections"], "六": text}}
+
+
+def test_r26_section_six_says_nothing_of_the_information_fee_is_a_warning(base):
+    assert run(with_six(base, "无。")) == [
+        ("R26", W, "正文", "六、其他需要报告的事项", "信息处理费", "报告信息处理费收取情况（收取金额或未收取）", "未提及信息处理费")]
+    for said in ("本年度未收取信息处理费。", "全年收取政府信息公开信息处理费 3940 元。", "本机关未向申请人收费。",
+                 "依申请公开的信息均免费提供。"):
+        assert run(with_six(base, said)) == [], said
+    assert run(with_six(base, "无。行政事业性收费项目已全部公开。"))[0][0] == "R26"  # table 二's fees are another thing
+    assert run(with_six(plain(source(2020)), "无。")) == []  # 2019 试行 reports predate 109号: no R26
+
+
+def test_r15_unpaid_fee_notices_and_fees_without_answered_applications(base):
+    unpaid = with_cells(base, "table3", "其他处理.2", [1, 0, 0, 0, 0, 0, 1])
+    unpaid = with_cells(unpaid, "table3", "其他处理.1", [0, 0, 0, 0, 0, 0, 0])  # (七) still adds up
+    unpaid = with_cells(unpaid, "table3", "予以公开", [4, 1, 0, 0, 0, 0, 5])
+    unpaid = with_cells(unpaid, "table3", "不予处理.2", [1, 0, 0, 0, 0, 0, 1])
+    assert run(unpaid) == []  # 六: 「本年度未收取信息处理费。」 — the fee situation is reported
+    validation = check(report_of(with_six(unpaid, "无。")))
+    assert [f[:5] for f in found(validation)] == [
+        ("R15", W, "表三", T3_LABEL("其他处理.2"), "总计"), ("R26", W, "正文", "六、其他需要报告的事项", "信息处理费")]
+    assert validation.findings[0].message == (
+        f"表三{T3_LABEL('其他处理.2')}·总计：应在“六、其他需要报告的事项”报告收费情况（表中 1 件逾期未缴费，即发出过"
+        "收费通知），实为“六、其他需要报告的事项”未提及收费")
+    zero = {k: [0] * 7 for k in base["table3"]}
+    nothing_answered = with_six({**base, "table3": zero}, "全年收取信息处理费 120 元。")
+    assert run(nothing_answered) == [
+        ("R15", W, "表三", "（七）总计", "总计", "大于 0（“六、其他需要报告的事项”称收取信息处理费 120元）", "0")]
+
+
+# ------------------------------------------------------------------ findings name their cells by key
+def cells(validation) -> list[tuple]:
+    return [tuple((c.table, c.row, c.column) for c in f.cells) for f in validation.findings]
+
+
+def test_each_finding_names_the_cells_it_speaks_of(base, tmp_path):
+    # A cell rule, a row total, the printed relation (its two total cells), a group total, a table-二 stock.
+    assert cells(check(report_of(with_cells(base, "table3", "不予公开.3", [0, 0, None, 0, 0, 0, 0])))) == [
+        (("三", "不予公开.3", "科研机构"),)]
+    data = with_cells(base, "table3", "结转下年", [2, 0, 0, 0, 0, 0, 1])
+    assert cells(check(report_of(data))) == [(("三", "结转下年", "总计"),),
+                                              (("三", "办理结果总计", "自然人"), ("三", "结转下年", "自然人"))]
+    assert cells(check(report_of(with_cells(base, "table4", "复议后起诉", [0, 1, 0, 0, 0])))) == [
+        (("四", "复议后起诉", "总计"),)]
+    assert cells(check(report_of(with_cells(base, "table2", "规章", [2, 0, 1])))) == [(("二", "规章", "现行有效件数"),)]
+    assert cells(check(report_of(with_cells(plain(source(2020)), "table2", "行政许可", [1, -3, 250])))) == [
+        (("二", "行政许可", "上一年项目数量"), ("二", "行政许可", "本年增减"))]
+    # A narrative claim points at the table cells it contradicts; the text against itself at none.
+    assert cells(check(report_of(with_text("被申请行政复议1件", "被申请行政复议2件")))) == [(("四", "行政复议", "总计"),)]
+    assert cells(check(report_of(with_text("工作动态1000条", "工作动态900条")))) == [()]
+    # A missing row: every cell of it; a heading: none.
+    report = report_of(base)
+    del report.table4["行政复议"]
+    assert cells(check(report)) == [tuple(("四", "行政复议", c.key) for c in formats.TABLE4_COLUMNS)]
+    assert cells(check(report_of({**base, "headings": {"五": "五、存在的问题"}}))) == [()]
+    # Across years: this year's cell, never last year's.
+    write_source(tmp_path, source(2021))
+    data = with_cells(source(2022), "table2", "行政规范性文件", [3, 1, 43])
+    assert cells(check_file(write_source(tmp_path, data))) == [(("二", "行政规范性文件", "现行有效件数"),)]

@@ -66,7 +66,7 @@ def consistent_reports(draw) -> Report:
     narrative = (f"{'；'.join(stated)}。\n\n全年共收到政府信息公开申请{sum(new)}件，办结{sum(results)}件。"
                  f"全年被申请行政复议{review}件，提起行政诉讼{litigation}件。")
     return Report(agency="随机区人民政府", year=year, format=fmt,
-                  sections={"一": narrative, "五": "无。", "六": "无。"}, table2=table2, table3=table3, table4=table4)
+                  sections={"一": narrative, "五": "无。", "六": "本年度未收取信息处理费。"}, table2=table2, table3=table3, table4=table4)
 
 
 def constrained_cells(report: Report) -> list[tuple[str, str, int]]:

@@ -67,7 +67,8 @@ def gap_findings(report: Report) -> list[dict]:
     """Cells an importer could not read with confidence, shown like findings (severity 'gap')."""
     return [{"rule": "gap", "severity": "gap", "table": g.get("table"), "row": g.get("row"), "column": g.get("column"),
              "expected": None, "actual": g.get("text", g.get("found")),
-             "message": g.get("message") or g.get("reason") or "导入时未能确定 / not read with confidence"}
+             "message": g.get("message") or g.get("reason") or "导入时未能确定 / not read with confidence",
+             "cells": layout.cells_named(report.format, g.get("table"), g.get("row"), g.get("column") or "")}
             for g in report.gaps if isinstance(g, dict)]
 
 

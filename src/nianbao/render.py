@@ -36,6 +36,20 @@ class RenderResult:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    validation: dict | None = None  # what the notebook's rules found (validation.json); None if it kept nothing
+
+    def findings(self, severity: str) -> list[dict]:
+        return [f for f in (self.validation or {}).get("findings", []) if f.get("severity") == severity]
+
+    def summary(self) -> str:
+        """One line on the rules' findings, for the command line."""
+        if self.validation is None:
+            return "规则检查：无记录 / rules: no record"
+        errors, warnings = len(self.findings("error")), len(self.findings("warning"))
+        if not errors and not warnings:
+            return "规则检查：全部通过 / rules: all passed"
+        return (f"规则检查：{errors} 个错误，{warnings} 个警告（见 validation.json）/ rules: {errors} error(s), "
+                f"{warnings} warning(s) (see validation.json)")
 
 
 def notebook_parameters(root: Path) -> dict:
@@ -129,7 +143,7 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
                         report_timeout=report_timeout, **engine_kwargs)
     t1 = time.perf_counter()
     # The notebook ran the rules (its audit cell); validation.json is that record, for machines.
-    record = validation_record(nb)
+    record = result.validation = validation_record(nb)
     if record is None:
         result.warnings.append("笔记本未留下规则检查结果，未写 validation.json / the notebook kept no validation; "
                                "no validation.json written")

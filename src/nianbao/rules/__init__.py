@@ -11,6 +11,7 @@ generated from formats.py, stored in expectations/), engine (the GX context), fi
 """
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import NianbaoError, UsageError
@@ -37,6 +38,8 @@ def fee_decimals(report: Report) -> list[int]:
 def check(report: Report, previous: Report | None = None, notes: list[str] | None = None) -> Validation:
     """Run every rule on report; the cross-year rules too when previous (last year's report of
     the same agency, same format version) is given. notes: said before the rules' own notes."""
+    from ..importer import import_notes
+    from ..newyear import is_draft
     from . import engine, frames, suites
     from .claims import read_claims
     from .findings import findings_from
@@ -46,10 +49,12 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
                          f"the previous report should be for {report.year - 1}, not {previous.year}", file=previous.path)
     parameters = {suites.FEE_DECIMALS: fee_decimals(report)}
     findings, results, notes = [], [], list(notes or [])
+    draft, gaps = is_draft(report), gap_cells(report)
+    unread = {cell: str(gap.get("text") or "") for gap, cells in gaps for cell in cells}
 
     def run(suite_name: str, data: dict) -> None:
         for part in engine.validate(data, suites.load_suite(suite_name), parameters):
-            findings.extend(findings_from(part.failures, data[part.frame], parameters))
+            findings.extend(findings_from(part.failures, data[part.frame], parameters, draft, unread))
             results.append(part.record)
 
     run(suites.suite_name(report.format.version), frames.report_frames(report, read_claims(report)))
@@ -63,8 +68,9 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
         run(suites.CROSS_YEAR, frames.cross_year_frames(report, previous))
     findings.sort(key=rule_order)
     return Validation(agency=report.agency, year=report.year, format=report.format.version, findings=findings,
-                      gaps=list(report.gaps), notes=notes, results=results, source=report.path,
-                      previous=previous.path if previous is not None else "")
+                      gaps=[{**gap, "cells": [asdict(c) for c in cells]} for gap, cells in gaps],
+                      import_notes=import_notes(report), draft=draft, notes=notes,
+                      results=results, source=report.path, previous=previous.path if previous is not None else "")
 
 
 def read_previous(report: Report, explicit: str | Path | None = None) -> tuple[Report | None, list[str]]:
@@ -81,6 +87,14 @@ def read_previous(report: Report, explicit: str | Path | None = None) -> tuple[R
         return read_any(path), []
     except NianbaoError as error:
         return None, [f"{path} 无法读取，跨年规则未运行：{error.zh}"]
+
+
+def gap_cells(report: Report) -> list[tuple[dict, tuple]]:
+    """Each gap an importer left (a cell, or a whole row, it could not read) with the cells it covers."""
+    from ..layout import cells_named
+
+    return [(gap, cells_named(report.format, gap.get("table"), gap.get("row"), gap.get("column")))
+            for gap in report.gaps if isinstance(gap, dict)]
 
 
 def check_source(report: Report, previous: str | Path | None = None) -> Validation:

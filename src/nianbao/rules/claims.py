@@ -334,3 +334,32 @@ def read_claims(report: Report) -> list[Claim]:
                 claims += reader.claims
                 previous = sentence
     return claims
+
+
+# ------------------------------------------------------------------ 信息处理费 in section 六 (R15, R26)
+# 30号: "收取信息处理费情况在此处报告" — in 六. A statement is any sentence about fees; 行政事业性收费
+# (table 二) is another thing.
+_FEE = re.compile(r"处理费|收费通知|缴费通知|(?<!事业性)收费|免费|免收|(?:收取|缴纳)(?:任何|相关)?费用")
+_FEE_AMOUNT = re.compile(r"(?:收取|收缴|收到|缴纳)(?:了)?(?:政府信息公开)?(?:信息处理费|费用)(?:共计|共|合计|总计)?(?:为)?"
+                         r"(?P<n>\d+(?:\.\d+)?)(?P<u>元|万元)")
+
+
+@dataclass(frozen=True)
+class FeeStatement:
+    quote: str  # the first sentence of 六 about fees
+    charged: str = ""  # an amount collected, as written (「3940元」); '' when none is stated or it is 0
+
+
+def fee_statement(report: Report) -> FeeStatement | None:
+    """What section 六 says about 信息处理费, or None when it says nothing about fees."""
+    found = None
+    for paragraph in normalize(report.sections.get("六", "")).split("\n"):
+        for sentence in split_sentences(paragraph):
+            if not _FEE.search(sentence):
+                continue
+            amount = next((m for m in _FEE_AMOUNT.finditer(sentence) if float(m.group("n")) > 0), None)
+            if found is None:
+                found = FeeStatement(sentence.strip("。；; "))
+            if amount and not found.charged:
+                found = FeeStatement(found.quote, amount.group("n") + amount.group("u"))
+    return found

@@ -12,8 +12,9 @@ from html import escape
 
 import pandas as pd
 
+from ..layout import CellKey
 from .catalog import ERROR, LEVEL_BY_GX, RULES, WARNING
-from .frames import COLUMN, ID, QUOTE, ROW, RULE, SECTION, TABLE, TEXT, VALUE
+from .frames import A_NUMBER, COLUMN, ID, PREVIOUS, QUOTE, REF, ROW, RULE, SECTION, TABLE, TEXT, VALUE
 
 MIME = "application/vnd.nianbao.validation+json"  # how the executed notebook keeps the record
 LEVEL_NAMES = {ERROR: "错误", WARNING: "警告"}
@@ -21,6 +22,10 @@ LEVEL_NAMES = {ERROR: "错误", WARNING: "警告"}
 
 @dataclass(frozen=True)
 class Finding:
+    """One rule broken at one place. table/row/column and message are for people (Chinese labels);
+    cells names the same place for machines: the report cells by key (table 二/三/四, row key,
+    column key — layout.CellKey), empty when the finding is about text, not a cell."""
+
     rule: str
     severity: str  # error | warning
     table: str
@@ -29,9 +34,34 @@ class Finding:
     expected: object
     actual: object
     message: str
+    cells: tuple[CellKey, ...] = ()
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def blank(self) -> bool:
+        """A cell left blank (R1, R4, R5, R12, R19 …: a number should be there)."""
+        return self.actual is None and self.expected == A_NUMBER
+
+
+def cells_of(ref, named) -> tuple[CellKey, ...]:
+    """The cells a failing frame row points at: its `ref`, with a part it leaves empty named by the
+    expectation's wide columns (a row of table 三 names its row; the expectation's t3.总计, the column).
+    Last year's columns (x2.上年.*) are not this report's cells."""
+    out = []
+    for part in (ref if isinstance(ref, str) else "").split(";"):
+        if not part:
+            continue
+        table, row, column = part.split("|")
+        if row and column:
+            out.append(CellKey(table, row, column))
+            continue
+        for name in named:
+            key = name.split(".", 1)[1]
+            if not key.startswith(f"{PREVIOUS}."):
+                out.append(CellKey(table, row or key, column or key))
+    return tuple(dict.fromkeys(out))
 
 
 def plain(value):
@@ -82,8 +112,11 @@ def _explain(config, row: pd.Series, parameters: dict) -> tuple[object, object, 
     return meta.get("expected"), plain(actual), meta.get("expected")
 
 
-def findings_from(results, frame: pd.DataFrame, parameters: dict | None = None) -> list[Finding]:
-    """Every failing row of the given expectation results (COMPLETE format) on frame, as Findings."""
+def findings_from(results, frame: pd.DataFrame, parameters: dict | None = None, draft: bool = False,
+                  unread: dict | None = None) -> list[Finding]:
+    """Every failing row of the given expectation results (COMPLETE format) on frame, as Findings.
+    draft: the report is an unfinished draft, where a blank cell is one not filled in yet;
+    unread: cells an importer could not read (CellKey → the text printed there), blank for that reason."""
     rows = frame.set_index(ID, drop=False)
     out: list[Finding] = []
     for r in results:
@@ -98,10 +131,11 @@ def findings_from(results, frame: pd.DataFrame, parameters: dict | None = None) 
             rule = meta.get("rule") or "、".join(meta.get("rules", []))
             out.append(Finding(rule, severity, "", "", "", None, None, f"规则 {rule} 未能执行：{reason}"))
             continue
+        named = [meta["cell"]] if meta.get("cell") else list(config.kwargs.get("total") or [])
         for key in failed:
             row = rows.loc[key]
             rule = meta.get("rule") or row[RULE]
-            template = meta.get("message", "")
+            template = meta.get("draft_message") if draft and meta.get("draft_message") else meta.get("message", "")
             template = template.get(rule, "") if isinstance(template, dict) else template
             expected, actual, bound = _explain(config, row, parameters or {})
             table = meta.get("table") or row[TABLE] or ""
@@ -111,12 +145,20 @@ def findings_from(results, frame: pd.DataFrame, parameters: dict | None = None) 
                 expected=shown(expected), actual=shown(actual), bound=shown(bound),
                 quote=row.get(QUOTE) or "", section=row.get(SECTION) or "")
             where = f"{table}{row_label}" + (f"·{column}" if column else "")
-            out.append(Finding(rule, severity, table, row_label, column, expected, actual, f"{where}：{body}"))
+            cells = cells_of(row.get(REF), named)
+            if actual is None and expected == A_NUMBER and cells and cells[0] in (unread or {}):
+                printed = unread[cells[0]]
+                body = f"导入时未能读取，留空待核（原文“{printed}”，见 gaps）" if printed else "导入时未能读取，留空待核（见 gaps）"
+            out.append(Finding(rule, severity, table, row_label, column, expected, actual, f"{where}：{body}", cells))
     return out
 
 
+RULE_ORDER = {rule: i for i, rule in enumerate(RULES)}
+
+
 def rule_order(finding: Finding) -> tuple:
-    return (finding.severity != ERROR, int(finding.rule[1:]) if finding.rule[1:].isdigit() else 99)
+    """Errors first, then by rule as the catalog lists them (DRAFT first: it explains the blanks)."""
+    return (finding.severity != ERROR, RULE_ORDER.get(finding.rule, len(RULE_ORDER)))
 
 
 @dataclass
@@ -127,7 +169,9 @@ class Validation:
     year: int
     format: str
     findings: list[Finding] = field(default_factory=list)
-    gaps: list = field(default_factory=list)
+    gaps: list = field(default_factory=list)  # cells the importer could not read with confidence (left blank)
+    import_notes: list[str] = field(default_factory=list)  # what the importer tolerated or left out
+    draft: bool = False  # a source `nianbao new` started and nobody has finished
     notes: list[str] = field(default_factory=list)  # what did not run, and why
     results: list[dict] = field(default_factory=list)  # the GX suite results, as GX writes them
     source: str = ""
@@ -146,8 +190,8 @@ class Validation:
         return not self.errors
 
     def to_dict(self, gx: bool = True) -> dict:
-        data = {"agency": self.agency, "year": self.year, "format": self.format,
-                "findings": [f.to_dict() for f in self.findings], "gaps": self.gaps,
+        data = {"agency": self.agency, "year": self.year, "format": self.format, "draft": self.draft,
+                "findings": [f.to_dict() for f in self.findings], "gaps": self.gaps, "import_notes": self.import_notes,
                 "source": self.source, "previous": self.previous, "notes": self.notes}
         if gx:
             data["gx"] = self.results
