@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 from papermill.translators import PythonTranslator, papermill_translators
 
@@ -57,10 +58,14 @@ def failing_cell(nb) -> tuple[int, str, str]:
 
 def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
                    timeout: int = CELL_TIMEOUT, **engine_kwargs) -> nbformat.NotebookNode:
-    """Execute notebook into output; raise RenderError naming the failing cell."""
+    """Execute notebook into output; raise RenderError naming the failing cell.
+
+    engine_kwargs go to papermill and nbclient, e.g. kernel_manager_class=ForkKernelManager
+    (nianbao.forkserver) for a kernel forked from a warm server."""
     env_home = os.environ.setdefault("NIANBAO_HOME", str(Path(cwd).resolve().parent))
     del env_home
     engine_kwargs.setdefault("kernel_name", ensure_kernel())
+    engine_kwargs.setdefault("coalesce_streams", True)  # under load a print can arrive in several chunks
     try:
         nb = papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, cwd=str(cwd), progress_bar=False,
@@ -71,6 +76,12 @@ def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
             f"报告笔记本第 {error.cell_index} 个单元格执行出错：{error.ename}: {error.evalue}",
             f"the report notebook failed in cell {error.cell_index}: {error.ename}: {error.evalue}",
             file=str(output)) from None
+    except DeadKernelError:
+        raise RenderError("报告笔记本的内核意外退出", "the report notebook's kernel died", file=str(output)) from None
+    except CellTimeoutError:
+        raise RenderError(f"报告笔记本有单元格超过 {timeout} 秒未完成，内核已终止",
+                          f"a cell of the report notebook ran over {timeout} s; its kernel was killed",
+                          file=str(output)) from None
     # A failure papermill did not raise (nteract/papermill#501): trust the metadata and the outputs.
     index, ename, evalue = failing_cell(nb)
     if nb.metadata.get("papermill", {}).get("exception") or index >= 0:

@@ -82,11 +82,13 @@ def kernel_context_defaults() -> None:
     if "pandas.core.config_init" in sys.modules:
         # pandas registers display.max_columns as 0 in a terminal and 20 when imported in a kernel
         # (config_init.is_terminal); the server is a terminal. Fix the default and the value.
+        # display.encoding comes from sys.stdout at import: the server's log, not the kernel's stream.
         from pandas._config import config as cf
+        from pandas._config.display import detect_console_encoding
 
-        key = "display.max_columns"
-        cf._registered_options[key] = cf._registered_options[key]._replace(defval=20)
-        cf.set_option(key, 20)
+        for key, value in (("display.max_columns", 20), ("display.encoding", detect_console_encoding())):
+            cf._registered_options[key] = cf._registered_options[key]._replace(defval=value)
+            cf.set_option(key, value)
 
 
 def reseed() -> None:
@@ -118,7 +120,7 @@ def driver_poller_class():
     return DriverPoller
 
 
-def become_kernel(request: dict, driver_pid: int, ready_w: int, launcher: str) -> None:
+def become_kernel(request: dict, driver_pid: int, ready_w: int, launcher: str, import_env: dict) -> None:
     """In the forked child: become what `python -m ipykernel_launcher ARGV` would have been."""
     os.setsid()  # jupyter signals the kernel's process group
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # else subprocess in a notebook fails with ECHILD
@@ -128,6 +130,7 @@ def become_kernel(request: dict, driver_pid: int, ready_w: int, launcher: str) -
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    os.environ.update(import_env)  # what preloaded modules set at import (debugpy: PYDEVD_USE_FRAME_EVAL)
     time.tzset()
     try:
         locale.setlocale(locale.LC_CTYPE, "")  # as at interpreter start, from the new environment
@@ -150,7 +153,7 @@ def become_kernel(request: dict, driver_pid: int, ready_w: int, launcher: str) -
     app.start()
 
 
-def run_child(request, driver_pid, ready_w, launcher, listener, parent_fd) -> None:
+def run_child(request, driver_pid, ready_w, launcher, import_env, listener, parent_fd) -> None:
     """Never returns: a child that got back into the server loop would serve requests."""
     code = 1
     try:
@@ -158,7 +161,7 @@ def run_child(request, driver_pid, ready_w, launcher, listener, parent_fd) -> No
         os.close(parent_fd)
         gc.enable()
         try:
-            become_kernel(request, driver_pid, ready_w, launcher)
+            become_kernel(request, driver_pid, ready_w, launcher, import_env)
             code = 0
         except BaseException as error:  # noqa: BLE001 - the driver gets the reason (if still listening)
             traceback.print_exc()
@@ -230,7 +233,8 @@ def launch(conn, request, driver_pid, state) -> None:
     if pid == 0:
         os.close(ready_r)
         conn.close()
-        run_child(request, driver_pid, ready_w, state["launcher"], state["listener"], state["parent_fd"])
+        run_child(request, driver_pid, ready_w, state["launcher"], state["import_env"], state["listener"],
+                  state["parent_fd"])
     os.close(ready_w)
     # SIGCHLD is not ignored here, so the child cannot be reaped (and its pid reused) before this.
     pidfd = os.pidfd_open(pid)
@@ -293,7 +297,9 @@ def main(argv: list[str] | None = None) -> int:
 
     modules = json.loads(args.preload)
     modules.sort(key=lambda name: not name.startswith("ipykernel"))  # ipykernel before the rest
+    environ_before = dict(os.environ)
     failed = preload(modules)
+    import_env = {k: v for k, v in os.environ.items() if environ_before.get(k) != v}
     launcher = importlib.util.find_spec("ipykernel_launcher").origin
     ready = os.fdopen(args.ready_fd, "w")
     threads = threads_running()
@@ -310,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     listener.listen(64)
     gc.collect()
     gc.freeze()  # preloaded objects stay out of the collector: fewer pages copied in each child
-    state = {"listener": listener, "parent_fd": parent_fd, "launcher": launcher, "failed": failed}
+    state = {"listener": listener, "parent_fd": parent_fd, "launcher": launcher, "failed": failed,
+             "import_env": import_env}
     ready.write(json.dumps({"pid": os.getpid(), "failed": failed}) + "\n")
     ready.close()
     log(f"ready: {len(modules)} modules preloaded, {len(failed)} failed")
