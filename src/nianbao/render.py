@@ -81,7 +81,8 @@ def outputs_root(root: Path) -> Path:
 
 
 def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPrinter | None = None,
-                  pdf: bool = True) -> RenderResult:
+                  pdf: bool = True, engine_kwargs: dict | None = None) -> RenderResult:
+    """engine_kwargs go to execute_report, e.g. {"kernel_manager_class": ForkKernelManager}."""
     root = Path(root) if root else paths.project_dir()
     agency, year = paths.check_agency_id(agency), paths.check_year(year)
     params = load_params(root, year, agency)
@@ -101,7 +102,8 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
     result = RenderResult(agency, year, target, report)
     try:
         t0 = time.perf_counter()
-        nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks")
+        nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks",
+                            **(engine_kwargs or {}))
         t1 = time.perf_counter()
         (work / "report.html").write_text(notebook_to_html(nb, root / "templates", report.title), encoding="utf-8")
         t2 = time.perf_counter()
