@@ -270,3 +270,28 @@ def test_plain_kernels_without_fork():
         ["py", "-Xfrozen_modules=off"], ["-f", "c.json"])
     assert client.split_kernel_argv(["py", "-I", "-m", "ipykernel_launcher"]) is None
     assert client.split_kernel_argv(["R", "--slave", "-e", "IRkernel::main()"]) is None
+
+
+async def _kernel_pid(cwd: Path) -> int:
+    km = ForkKernelManager(kernel_name=ensure_kernel())
+    await km.start_kernel(cwd=str(cwd))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=120)
+        pid = []
+        await kc.execute_interactive("import os; print(os.getpid(), len(os.listdir('/proc/self/fd')))", timeout=120,
+                                     output_hook=lambda m: pid.append(m["content"].get("text", "")))
+        return int("".join(pid).split()[0])
+    finally:
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+
+
+def test_kernels_launched_at_once_each_get_their_own(server, tmp_path):
+    """The server answers a launch once the kernel is ready and serves other requests meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        pids = list(pool.map(lambda _: asyncio.run(_kernel_pid(tmp_path)), range(4)))
+    assert len(set(pids)) == 4 and server.process.pid not in pids

@@ -12,11 +12,14 @@ import select
 import shutil
 import signal
 import tempfile
+import time
 import uuid
+from queue import Empty
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import Bool
+from traitlets import Bool, DottedObjectName, Type
 
 from .client import fork_supported, launch_kernel, split_kernel_argv
 
@@ -49,6 +52,20 @@ class ForkProvisioner(LocalProvisioner):
     def _exited(self) -> bool:
         return bool(select.select([self.pidfd], [], [], 0)[0])
 
+    async def _until_exited(self, timeout: float) -> None:
+        """Wait on the pidfd (readable once the process has exited), not in 0.1 s polls."""
+        if self._exited():
+            return
+        loop = asyncio.get_running_loop()
+        exited = loop.create_future()
+        loop.add_reader(self.pidfd, lambda: exited.done() or exited.set_result(None))
+        try:
+            await asyncio.wait_for(exited, timeout)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            loop.remove_reader(self.pidfd)
+
     async def poll(self) -> int | None:
         if self.pidfd is None:
             return await super().poll()
@@ -61,7 +78,7 @@ class ForkProvisioner(LocalProvisioner):
         if self.pidfd is None:
             return await super().wait()
         while (status := await self.poll()) is None:
-            await asyncio.sleep(0.05)
+            await self._until_exited(1.0)
         self._close_pidfd()
         return status
 
@@ -87,6 +104,9 @@ class ForkProvisioner(LocalProvisioner):
             await self.send_signal(signal.SIGKILL)
         except ProcessLookupError:
             pass
+        # SIGKILL is immediate: KernelManager's next is_alive() finds it dead instead of
+        # sleeping 0.1 s before asking again (an immediate shutdown is on every report's path).
+        await self._until_exited(1.0)
 
     async def terminate(self, restart: bool = False) -> None:
         if self.pidfd is None:
@@ -120,11 +140,51 @@ def ipc_dir() -> str:
     return _ipc_dir
 
 
+class PromptKernelClient(AsyncKernelClient):
+    """wait_for_ready without jupyter_client's closing 0.2 s of IOPub silence (a fifth of a forked
+    kernel's start): ready is the idle status of our own kernel_info request arriving on IOPub,
+    which proves both channels connected. Messages of other requests are left for nbclient,
+    which ignores them."""
+
+    async def _first(self, channel, wanted, wait: float):
+        end = time.monotonic() + wait
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await channel.get_msg(timeout=left)
+            except Empty:
+                return None
+            if wanted(msg):
+                return msg
+        return None
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            ours = lambda msg: msg["parent_header"].get("msg_id") == msg_id  # noqa: E731
+            reply = await self._first(self.shell_channel, lambda m: ours(m) and m["msg_type"] == "kernel_info_reply", 1)
+            if reply is not None:
+                # A welcome first means IOPub subscribed only now: our status may be lost, ask again.
+                seen = await self._first(self.iopub_channel, lambda m: m["msg_type"] == "iopub_welcome" or (
+                    ours(m) and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"), 1)
+                if seen is not None and seen["msg_type"] == "status":
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the base function by name
+
+
 class PlainKernelManager(AsyncKernelManager):
     """A kernel per report started the ordinary way (Popen), over IPC sockets: many kernels
     starting at once cannot race for TCP ports (nteract/papermill#511)."""
 
     fork = Bool(False, help="ask the fork server for the kernel instead of starting a new interpreter")
+    client_class = DottedObjectName("nianbao.forkserver.provisioner.PromptKernelClient")
+    client_factory = Type(PromptKernelClient, klass=AsyncKernelClient)
 
     async def _async_pre_start_kernel(self, **kw):
         self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())

@@ -12,7 +12,8 @@ forked child inherits all of them half-broken. It checks for threads before ever
 Protocol: one request per connection on a Unix socket inside a 0700 directory, one JSON line
 each way. ``{"op": "launch", "argv", "cwd", "env"}`` forks a kernel; the reply
 ``{"pid": N}`` carries a pidfd of the kernel (SCM_RIGHTS) and is sent only once the child has
-called setsid() and entered its cwd. ``{"op": "ping"}`` answers who the server is.
+called setsid(), entered its cwd and bound its sockets; the server serves other requests
+meanwhile. ``{"op": "ping"}`` answers who the server is.
 """
 from __future__ import annotations
 
@@ -139,8 +140,6 @@ def become_kernel(request: dict, driver_pid: int, ready_w: int, launcher: str, i
     reseed()
     argv = list(request["argv"])
     sys.argv = [launcher, *argv]
-    os.write(ready_w, b'{"ok": true}\n')
-    os.close(ready_w)
 
     from ipykernel.kernelapp import IPKernelApp
 
@@ -150,18 +149,25 @@ def become_kernel(request: dict, driver_pid: int, ready_w: int, launcher: str, i
     if app.poller is not None:
         app.poller = driver_poller_class()(parent_pid=driver_pid)
     kernel_context_defaults()
+    # Ready once the sockets are bound: a client connecting earlier may lose its first
+    # kernel_info request and wait a second for the retry.
+    os.write(ready_w, b'{"ok": true}\n')
+    os.close(ready_w)
     app.start()
 
 
-def run_child(request, driver_pid, ready_w, launcher, import_env, listener, parent_fd) -> None:
+def run_child(request: dict, driver_pid: int, ready_w: int, state: dict) -> None:
     """Never returns: a child that got back into the server loop would serve requests."""
     code = 1
     try:
-        listener.close()
-        os.close(parent_fd)
-        gc.enable()
+        state["listener"].close()
+        os.close(state["parent_fd"])
+        for ready_r, pending in state["pending"].items():  # other kernels' launches in flight
+            pending["conn"].close()
+            os.close(pending["pidfd"])
+            os.close(ready_r)
         try:
-            become_kernel(request, driver_pid, ready_w, launcher, import_env)
+            become_kernel(request, driver_pid, ready_w, state["launcher"], state["import_env"])
             code = 0
         except BaseException as error:  # noqa: BLE001 - the driver gets the reason (if still listening)
             traceback.print_exc()
@@ -203,29 +209,17 @@ def send(conn: socket.socket, reply: dict, fds: list[int] = ()) -> None:
         conn.sendall(data)
 
 
-def wait_ready(fd: int, timeout: float) -> dict:
-    data = b""
-    deadline = time.monotonic() + timeout
-    while not data.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return {"error": "the kernel process did not report ready"}
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return {"error": "the kernel process exited during setup"}
-        data += chunk
-    return json.loads(data)
-
-
-def launch(conn, request, driver_pid, state) -> None:
+def launch(conn: socket.socket, request: dict, driver_pid: int, state: dict) -> bool:
+    """Fork a kernel. True when the connection stays open until the child reports ready (the
+    server meanwhile serves other requests); False when it was answered at once."""
     threads = threads_running()
     if threads != 1:  # a thread in the server is a lock held forever in some child
         send(conn, {"error": f"the fork server runs {threads} threads; refusing to fork"})
-        return
+        return False
     for key in ("argv", "cwd", "env"):
         if key not in request:
             send(conn, {"error": f"launch request without {key!r}"})
-            return
+            return False
     ready_r, ready_w = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -233,37 +227,59 @@ def launch(conn, request, driver_pid, state) -> None:
     if pid == 0:
         os.close(ready_r)
         conn.close()
-        run_child(request, driver_pid, ready_w, state["launcher"], state["import_env"], state["listener"],
-                  state["parent_fd"])
+        run_child(request, driver_pid, ready_w, state)
     os.close(ready_w)
     # SIGCHLD is not ignored here, so the child cannot be reaped (and its pid reused) before this.
     pidfd = os.pidfd_open(pid)
+    state["pending"][ready_r] = {"conn": conn, "pid": pid, "pidfd": pidfd, "data": b"",
+                                 "deadline": time.monotonic() + CHILD_READY_TIMEOUT}
+    return True
+
+
+def answer_launch(ready_r: int, state: dict, reply: dict) -> None:
+    """Reply to a pending launch: the kernel's pid and a pidfd for it, or why there is none."""
+    pending = state["pending"].pop(ready_r)
+    conn, pidfd = pending["conn"], pending["pidfd"]
     try:
-        reply = wait_ready(ready_r, CHILD_READY_TIMEOUT)
         if "error" in reply:
             signal.pidfd_send_signal(pidfd, signal.SIGKILL)
             send(conn, reply)
         else:
-            send(conn, {"pid": pid}, [pidfd])
+            send(conn, {"pid": pending["pid"]}, [pidfd])
+    except OSError:  # the driver went away: so does its kernel
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
     finally:
-        os.close(ready_r)
+        conn.close()
         os.close(pidfd)
+        os.close(ready_r)
 
 
-def serve(conn: socket.socket, state: dict) -> None:
+def on_child_ready(ready_r: int, state: dict) -> None:
+    pending = state["pending"][ready_r]
+    chunk = os.read(ready_r, 65536)
+    pending["data"] += chunk
+    if not chunk:
+        answer_launch(ready_r, state, {"error": "the kernel process exited during setup"})
+    elif pending["data"].endswith(b"\n"):
+        answer_launch(ready_r, state, json.loads(pending["data"]))
+
+
+def serve(conn: socket.socket, state: dict) -> bool:
+    """Handle one request; True when conn is kept for a later answer."""
     conn.settimeout(30)
     pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
     if uid != os.getuid():
         send(conn, {"error": "refused: another user"})
-        return
+        return False
     request = json.loads(read_line(conn) or b"{}")
     op = request.get("op")
     if op == "ping":
         send(conn, {"pid": os.getpid(), "protocol": PROTOCOL, **interpreter_key(), "failed": state["failed"]})
     elif op == "launch":
-        launch(conn, request, pid, state)
+        return launch(conn, request, pid, state)
     else:
         send(conn, {"error": f"unknown op {op!r}"})
+    return False
 
 
 def reap() -> None:
@@ -317,28 +333,35 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     gc.freeze()  # preloaded objects stay out of the collector: fewer pages copied in each child
     state = {"listener": listener, "parent_fd": parent_fd, "launcher": launcher, "failed": failed,
-             "import_env": import_env}
+             "import_env": import_env, "pending": {}}
     ready.write(json.dumps({"pid": os.getpid(), "failed": failed}) + "\n")
     ready.close()
     log(f"ready: {len(modules)} modules preloaded, {len(failed)} failed")
 
     while True:
-        readable, _, _ = select.select([listener, parent_fd], [], [], REAP_INTERVAL)
+        readable, _, _ = select.select([listener, parent_fd, *state["pending"]], [], [], REAP_INTERVAL)
         reap()
         if parent_fd in readable:
             log("driver exited; stopping")
             return 0
+        for ready_r in [fd for fd in readable if fd in state["pending"]]:
+            on_child_ready(ready_r, state)
+        for ready_r in [fd for fd, p in state["pending"].items() if time.monotonic() > p["deadline"]]:
+            answer_launch(ready_r, state, {"error": "the kernel process did not report ready"})
         if listener in readable:
             conn, _ = listener.accept()
-            with conn:
+            keep = False
+            try:
+                keep = serve(conn, state)
+            except Exception as error:  # noqa: BLE001 - one bad request must not stop the server
+                log(f"request failed: {traceback.format_exc()}")
                 try:
-                    serve(conn, state)
-                except Exception as error:  # noqa: BLE001 - one bad request must not stop the server
-                    log(f"request failed: {traceback.format_exc()}")
-                    try:
-                        send(conn, {"error": f"{type(error).__name__}: {error}"})
-                    except OSError:
-                        pass
+                    send(conn, {"error": f"{type(error).__name__}: {error}"})
+                except OSError:
+                    pass
+            finally:
+                if not keep:
+                    conn.close()
 
 
 if __name__ == "__main__":
