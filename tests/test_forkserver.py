@@ -272,7 +272,8 @@ def test_plain_kernels_without_fork():
     assert client.split_kernel_argv(["R", "--slave", "-e", "IRkernel::main()"]) is None
 
 
-async def _kernel_pid(cwd: Path) -> int:
+async def _kernel_pid(cwd: Path) -> tuple[int, int]:
+    """(pid, pidfds open) of a fresh forked kernel."""
     km = ForkKernelManager(kernel_name=ensure_kernel())
     await km.start_kernel(cwd=str(cwd))
     kc = km.client()
@@ -280,9 +281,11 @@ async def _kernel_pid(cwd: Path) -> int:
     try:
         await kc.wait_for_ready(timeout=120)
         pid = []
-        await kc.execute_interactive("import os; print(os.getpid(), len(os.listdir('/proc/self/fd')))", timeout=120,
-                                     output_hook=lambda m: pid.append(m["content"].get("text", "")))
-        return int("".join(pid).split()[0])
+        code = ("import os, pathlib\n"  # the listing's own descriptor is gone when its link is read
+                "links = [str(p.readlink()) for p in pathlib.Path('/proc/self/fd').iterdir() if p.exists()]\n"
+                "print(os.getpid(), sum('pidfd' in link for link in links))")
+        await kc.execute_interactive(code, timeout=120, output_hook=lambda m: pid.append(m["content"].get("text", "")))
+        return tuple(map(int, "".join(pid).split()))
     finally:
         kc.stop_channels()
         await km.shutdown_kernel(now=True)
@@ -293,5 +296,8 @@ def test_kernels_launched_at_once_each_get_their_own(server, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(4) as pool:
-        pids = list(pool.map(lambda _: asyncio.run(_kernel_pid(tmp_path)), range(4)))
-    assert len(set(pids)) == 4 and server.process.pid not in pids
+        kernels = list(pool.map(lambda _: asyncio.run(_kernel_pid(tmp_path)), range(4)))
+    pids = {pid for pid, _ in kernels}
+    assert len(pids) == 4 and server.process.pid not in pids
+    # Each kernel follows its driver through one pidfd, and holds no other launch's.
+    assert [pidfds for _, pidfds in kernels] == [1] * 4
