@@ -8,6 +8,7 @@ shared server is gone (or was started for another interpreter) starts its own.
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import select
@@ -27,12 +28,14 @@ ADDRESS_ENV = "NIANBAO_FORKSERVER"
 SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 START_TIMEOUT = 300.0  # preloading great_expectations on a busy 2-core machine takes seconds, not minutes
 REQUEST_TIMEOUT = 120.0
+NO_FORK_HINT = "plain kernels need no server: run with --no-fork"
 
 
 class ForkServerError(RuntimeError):
     """The fork server could not start or could not give a kernel."""
 
 
+@functools.lru_cache(maxsize=None)
 def fork_supported() -> bool:
     """Linux with pidfds (5.3+): the kernel is not our child, pidfds are how we follow it."""
     if not sys.platform.startswith("linux") or not hasattr(os, "pidfd_open") or not hasattr(signal, "pidfd_send_signal"):
@@ -69,6 +72,7 @@ class ForkServer:
 
     def __init__(self, interpreter: list[str], env: dict, preload: list[str]):
         self.interpreter, self.env, self.preload = list(interpreter), dict(env), list(preload)
+        self.owner = os.getpid()
         self.process: subprocess.Popen | None = None
         self.directory: str | None = None
         self.address: str | None = None
@@ -83,7 +87,8 @@ class ForkServer:
 
     @property
     def owned(self) -> bool:
-        return self.process is not None
+        """Started by this process (a forked copy of the driver must not stop its parent's server)."""
+        return self.process is not None and self.owner == os.getpid()
 
     @property
     def log_path(self) -> Path | None:
@@ -112,7 +117,7 @@ class ForkServer:
             os.close(ready_r)
         if "error" in reply:
             self.stop()
-            raise ForkServerError(f"fork server did not start: {reply['error']}")
+            raise ForkServerError(f"fork server did not start: {reply['error']} ({NO_FORK_HINT})")
         self.failed = reply.get("failed", {})
         return self
 
@@ -157,7 +162,8 @@ class ForkServer:
         if "error" in reply or len(fds) != 1:
             for fd in fds:
                 os.close(fd)
-            raise ForkServerError(f"the fork server could not start a kernel: {reply.get('error', reply)}")
+            raise ForkServerError(f"the fork server could not start a kernel: {reply.get('error', reply)} "
+                                  f"({NO_FORK_HINT})")
         return reply["pid"], fds[0]
 
     def stop(self) -> None:
@@ -221,7 +227,7 @@ def launch_kernel(interpreter: list[str], argv: list[str], cwd: str, env: dict) 
                     del _servers[key]
                 server.stop()
             if attempt == 2:
-                raise ForkServerError(f"the fork server is not answering: {error}") from error
+                raise ForkServerError(f"the fork server is not answering: {error} ({NO_FORK_HINT})") from error
     raise AssertionError("unreachable")
 
 
@@ -261,4 +267,12 @@ def stop_servers() -> None:
         _servers.clear()
 
 
+def _forget_servers_in_child() -> None:
+    """A process forked from a driver keeps none of its servers (they are the parent's)."""
+    global _lock
+    _lock = threading.Lock()
+    _servers.clear()
+
+
 atexit.register(stop_servers)
+os.register_at_fork(after_in_child=_forget_servers_in_child)

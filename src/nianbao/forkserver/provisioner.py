@@ -127,16 +127,17 @@ class ForkProvisioner(LocalProvisioner):
 
 
 _ipc_dir: str | None = None
+_ipc_owner: int | None = None
 
 
 def ipc_dir() -> str:
     """A private directory for this process's kernel sockets (short enough for AF_UNIX paths)."""
-    global _ipc_dir
-    if _ipc_dir is None or not os.path.isdir(_ipc_dir):
-        _ipc_dir = tempfile.mkdtemp(prefix="nianbao-ipc-")
+    global _ipc_dir, _ipc_owner
+    if _ipc_dir is None or _ipc_owner != os.getpid() or not os.path.isdir(_ipc_dir):
+        _ipc_dir, _ipc_owner = tempfile.mkdtemp(prefix="nianbao-ipc-"), os.getpid()
         import atexit
 
-        atexit.register(shutil.rmtree, _ipc_dir, True)
+        atexit.register(lambda path=_ipc_dir, pid=_ipc_owner: os.getpid() == pid and shutil.rmtree(path, True))
     return _ipc_dir
 
 
