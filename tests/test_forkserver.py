@@ -263,6 +263,13 @@ def test_preload_is_third_party_only_with_ipykernel_first(tmp_path):
     assert "nbconvert" in derived and "matplotlib.pyplot" not in derived
 
 
+def test_the_server_holds_nothing_a_child_would_inherit_broken(server):
+    state = [s for s in client._servers.values()][0].ping()["state"]
+    assert state["threads"] == 1
+    assert not state["zmq_context"] and not state["asyncio_loop"] and not state["gx_context"]
+    assert [Path(f).name for f in state["open_files"]] == ["server.log"]  # no sqlite, nothing else
+
+
 def test_plain_kernels_without_fork():
     assert kernel_manager_class(fork=False) is PlainKernelManager
     assert kernel_manager_class(fork=True) is ForkKernelManager  # Linux ≥ 5.3 here

@@ -56,6 +56,30 @@ def threads_running() -> int:
     return max(len(os.listdir("/proc/self/task")), threading.active_count())
 
 
+def forkable_state() -> dict:
+    """What must not exist in a process that forks kernels: a child would inherit it half-broken
+    (locks of threads it does not have, another process's sockets, a loop, open databases)."""
+    zmq = sys.modules.get("zmq")
+    events = sys.modules.get("asyncio.events")
+    gx = sys.modules.get("great_expectations.data_context.data_context.context_factory")
+    files = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("/") and not target.startswith(("/dev/", "/proc/")):
+            files.append(target)
+    return {
+        "threads": threads_running(),
+        "zmq_context": bool(zmq is not None and zmq.Context._instance is not None),
+        "asyncio_loop": bool(events is not None and (events._get_running_loop() is not None or getattr(
+            getattr(events._event_loop_policy, "_local", None), "_loop", None) is not None)),
+        "gx_context": bool(gx is not None and getattr(gx.project_manager, "_ProjectManager__project", None)),
+        "open_files": sorted(set(files)),
+    }
+
+
 def interpreter_key() -> dict:
     """What decides sys.path and friends at interpreter start: a kernel forked from this server
     is only equivalent to a fresh one when these match the request's."""
@@ -274,7 +298,8 @@ def serve(conn: socket.socket, state: dict) -> bool:
     request = json.loads(read_line(conn) or b"{}")
     op = request.get("op")
     if op == "ping":
-        send(conn, {"pid": os.getpid(), "protocol": PROTOCOL, **interpreter_key(), "failed": state["failed"]})
+        send(conn, {"pid": os.getpid(), "protocol": PROTOCOL, **interpreter_key(), "failed": state["failed"],
+                    "state": forkable_state()})
     elif op == "launch":
         return launch(conn, request, pid, state)
     else:
@@ -318,9 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     import_env = {k: v for k, v in os.environ.items() if environ_before.get(k) != v}
     launcher = importlib.util.find_spec("ipykernel_launcher").origin
     ready = os.fdopen(args.ready_fd, "w")
-    threads = threads_running()
-    if threads != 1:
-        ready.write(json.dumps({"error": f"{threads} threads after preloading (set OPENBLAS_NUM_THREADS=1?)"}) + "\n")
+    found = forkable_state()
+    wrong = [k for k in ("zmq_context", "asyncio_loop", "gx_context") if found[k]]
+    if found["threads"] != 1 or wrong:
+        ready.write(json.dumps({"error": f"not safe to fork after preloading: {found['threads']} threads "
+                                         f"(OPENBLAS_NUM_THREADS=1?), {', '.join(wrong) or 'nothing else'}"}) + "\n")
         return 1
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
