@@ -103,15 +103,16 @@ def preload(modules: list[str]) -> dict[str, str]:
 
 def kernel_context_defaults() -> None:
     """Re-apply what libraries decided at import from the import context. The server imported
-    them outside IPython; the kernel must look as if they were imported inside one."""
+    them outside IPython; the kernel must look as if they were imported inside one. Runs before
+    the kernel starts, so IPython startup files still have the last word."""
     if "pandas.core.config_init" in sys.modules:
         # pandas registers display.max_columns as 0 in a terminal and 20 when imported in a kernel
-        # (config_init.is_terminal); the server is a terminal. Fix the default and the value.
-        # display.encoding comes from sys.stdout at import: the server's log, not the kernel's stream.
+        # (config_init.is_terminal); the server is a terminal. display.encoding comes from
+        # sys.stdout at import: the server's log there, ipykernel's OutStream in a kernel.
+        from ipykernel.iostream import OutStream
         from pandas._config import config as cf
-        from pandas._config.display import detect_console_encoding
 
-        for key, value in (("display.max_columns", 20), ("display.encoding", detect_console_encoding())):
+        for key, value in (("display.max_columns", 20), ("display.encoding", OutStream.encoding)):
             cf._registered_options[key] = cf._registered_options[key]._replace(defval=value)
             cf.set_option(key, value)
 
@@ -165,6 +166,7 @@ def become_kernel(request: dict, driver_pid: int, ready_w: int, launcher: str, i
     argv = list(request["argv"])
     sys.argv = [launcher, *argv]
 
+    kernel_context_defaults()
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
@@ -172,7 +174,6 @@ def become_kernel(request: dict, driver_pid: int, ready_w: int, launcher: str, i
     app.initialize([*argv, f"--IPKernelApp.parent_handle={driver_pid}"])
     if app.poller is not None:
         app.poller = driver_poller_class()(parent_pid=driver_pid)
-    kernel_context_defaults()
     # Ready once the sockets are bound: a client connecting earlier may lose its first
     # kernel_info request and wait a second for the retry.
     os.write(ready_w, b'{"ok": true}\n')
