@@ -116,9 +116,13 @@ def _driver(root: Path, agencies: list[str], jobs: int, fork: bool) -> list[dict
 
     os.environ["NIANBAO_HOME"] = str(root)
     try:
-        if fork:  # one server for all workers: its preload is paid once, its pages shared
-            os.environ[ADDRESS_ENV] = start_server().address
+        server = None
+        if fork:  # one server for all workers: its preload is paid once (while they start), its pages shared
+            server = start_server(wait=False)
+            os.environ[ADDRESS_ENV] = server.address
         with multiprocessing.get_context("spawn").Pool(jobs, _driver_init, (str(root), fork)) as pool:
+            if server is not None:
+                server.wait_ready()
             timings = list(pool.imap_unordered(_driver_render, agencies))
             pool.close()
             pool.join()

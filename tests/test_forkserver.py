@@ -252,6 +252,28 @@ def test_server_and_kernels_end_with_their_driver(tmp_path):
         os.close(fd)
 
 
+WORKER = """
+import sys
+from pathlib import Path
+from nianbao.execute import execute_report
+from nianbao.forkserver import ForkKernelManager, client
+nb = execute_report(Path("ppid.ipynb"), Path("ppid.out.ipynb"), {}, cwd=Path("."),
+                    kernel_manager_class=ForkKernelManager)
+(server,) = client._servers.values()
+print(nb.cells[0].outputs[0]["text"].strip(), server.owned)
+"""
+
+
+def test_workers_share_the_drivers_server(server, tmp_path, monkeypatch):
+    """A batch driver exports its server's address; its worker processes fork their kernels there
+    instead of starting servers of their own."""
+    (shared,) = client._servers.values()
+    write_notebook(tmp_path / "ppid.ipynb", "import os; print(os.getppid())")
+    monkeypatch.setenv(client.ADDRESS_ENV, shared.address)
+    out = subprocess.run([sys.executable, "-c", WORKER], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(shared.process.pid), "False"]
+
+
 def test_preload_is_third_party_only_with_ipykernel_first(tmp_path):
     modules = preload_modules()
     assert modules[0] == "ipykernel.kernelapp"

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 SERVER_SCRIPT = Path(__file__).with_name("server.py")
@@ -77,6 +78,7 @@ class ForkServer:
         self.directory: str | None = None
         self.address: str | None = None
         self.failed: dict[str, str] = {}
+        self._ready_r: int | None = None
 
     @classmethod
     def attach(cls, address: str) -> "ForkServer":
@@ -94,7 +96,9 @@ class ForkServer:
     def log_path(self) -> Path | None:
         return Path(self.directory) / "server.log" if self.directory else None
 
-    def start(self) -> "ForkServer":
+    def start(self, wait: bool = True) -> "ForkServer":
+        """Start the server; with wait=False return while it preloads (wait_ready() or the first
+        request waits), so a driver can start its workers meanwhile."""
         self.directory = tempfile.mkdtemp(prefix="nianbao-fork-")  # 0700: the socket runs code on request
         self.address = os.path.join(self.directory, "server.sock")
         ready_r, ready_w = os.pipe()
@@ -111,17 +115,25 @@ class ForkServer:
                     env={**self.env, **SINGLE_THREADED}, pass_fds=(ready_w,), start_new_session=True)
         finally:
             os.close(ready_w)
+        self._ready_r = ready_r
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self) -> None:
+        if self._ready_r is None:
+            return
         try:
-            reply = self._wait_ready(ready_r)
+            reply = self._read_ready(self._ready_r)
         finally:
-            os.close(ready_r)
+            os.close(self._ready_r)
+            self._ready_r = None
         if "error" in reply:
             self.stop()
             raise ForkServerError(f"fork server did not start: {reply['error']} ({NO_FORK_HINT})")
         self.failed = reply.get("failed", {})
-        return self
 
-    def _wait_ready(self, fd: int) -> dict:
+    def _read_ready(self, fd: int) -> dict:
         data = b""
         while not data.endswith(b"\n"):
             if not select.select([fd], [], [], START_TIMEOUT)[0]:
@@ -144,6 +156,7 @@ class ForkServer:
         return self.address is not None and os.path.exists(self.address)
 
     def request(self, message: dict) -> tuple[dict, list[int]]:
+        self.wait_ready()
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(REQUEST_TIMEOUT)
             sock.connect(self.address)
@@ -167,6 +180,9 @@ class ForkServer:
         return reply["pid"], fds[0]
 
     def stop(self) -> None:
+        if self._ready_r is not None:
+            os.close(self._ready_r)
+            self._ready_r = None
         if self.process is not None:
             if self.process.poll() is None:
                 self.process.kill()
@@ -191,6 +207,11 @@ def _shared_server(key: tuple) -> ForkServer | None:
     if not address:
         return None
     server = ForkServer.attach(address)
+    # The driver may have started it a moment ago: its socket appears once preloading is done
+    # (the directory vanishes if it failed).
+    deadline = time.monotonic() + START_TIMEOUT
+    while os.path.isdir(os.path.dirname(address)) and not os.path.exists(address) and time.monotonic() < deadline:
+        time.sleep(0.05)
     try:
         info = server.ping()
     except OSError:
@@ -200,7 +221,8 @@ def _shared_server(key: tuple) -> ForkServer | None:
     return server
 
 
-def server_for(interpreter: list[str], env: dict, *, preload: list[str] | None = None) -> ForkServer:
+def server_for(interpreter: list[str], env: dict, *, preload: list[str] | None = None,
+               wait: bool = True) -> ForkServer:
     """The server for this interpreter configuration, started (or restarted) when needed."""
     key = interpreter_key(interpreter, env)
     with _lock:
@@ -209,7 +231,8 @@ def server_for(interpreter: list[str], env: dict, *, preload: list[str] | None =
             server.stop()
             server = None
         if server is None:
-            server = _shared_server(key) or ForkServer(interpreter, env, default_preload() if preload is None else preload).start()
+            server = _shared_server(key) or ForkServer(
+                interpreter, env, default_preload() if preload is None else preload).start(wait=wait)
             _servers[key] = server
         return server
 
@@ -232,9 +255,10 @@ def launch_kernel(interpreter: list[str], argv: list[str], cwd: str, env: dict) 
 
 
 def start_server(kernel_name: str | None = None, env: dict | None = None, *,
-                 preload: list[str] | None = None) -> ForkServer:
-    """Start the server for a kernelspec ahead of its first kernel (a batch driver overlaps this
-    with other work, and can export server.address as NIANBAO_FORKSERVER to its workers)."""
+                 preload: list[str] | None = None, wait: bool = True) -> ForkServer:
+    """Start the server for a kernelspec ahead of its first kernel. A batch driver can pass
+    wait=False and export server.address as NIANBAO_FORKSERVER before starting its workers:
+    they wait for the socket, and the preload overlaps their own start-up."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     from ..execute import ensure_kernel
@@ -243,7 +267,7 @@ def start_server(kernel_name: str | None = None, env: dict | None = None, *,
     split = split_kernel_argv(spec.argv)
     if split is None:
         raise ForkServerError(f"kernel {kernel_name!r} is not started by `python -m ipykernel_launcher`")
-    return server_for(split[0], dict(os.environ if env is None else env), preload=preload)
+    return server_for(split[0], dict(os.environ if env is None else env), preload=preload, wait=wait)
 
 
 def split_kernel_argv(argv: list[str]) -> tuple[list[str], list[str]] | None:
