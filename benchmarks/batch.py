@@ -347,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                 wall = time.perf_counter() - start
             walls = [t["_wall"] for t in timings if "_wall" in t]
             wall = walls[0] if walls else wall
-            rows[way] = (wall / len(agencies), memory.peak)
+            busy = sum(t.get(k, 0) for t in timings for k in ("execute", "html", "pdf")) / args.jobs
+            rows[way] = (wall / len(agencies), memory.peak, wall - busy if busy else None)
             stages[way] = {k: statistics.mean(t[k] for t in timings if k in t)
                            for k in ("execute", "html", "pdf") if any(k in t for t in timings)}
         differences = compare(roots, agencies)
@@ -356,13 +357,15 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(base, ignore_errors=True)
 
     print(f"\n{args.agencies} synthetic agencies, {args.jobs} workers, {os.cpu_count()} CPUs; HTML + PDF + validation per report\n")
-    print("| way | s/report | reports/min | vs loop | peak memory (PSS) | per report in a worker: execute / html / pdf |")
-    print("|---|---|---|---|---|---|")
+    print("| way | s/report | reports/min | vs loop | peak memory (PSS) | per report in a worker: execute / html / pdf "
+          "| start-up and idle, s |")
+    print("|---|---|---|---|---|---|---|")
     loop = rows.get("loop", (None,))[0]
-    for way, (per, peak) in rows.items():
+    for way, (per, peak, overhead) in rows.items():
         ratio = f"{loop / per:.1f}x" if loop else "—"
         stage = " / ".join(f"{stages[way][k]:.2f}" for k in ("execute", "html", "pdf") if k in stages[way]) or "—"
-        print(f"| {WAYS[way][0]} | {per:.2f} | {60 / per:.0f} | {ratio} | {peak / 2**20:.0f} MB | {stage} |")
+        idle = "—" if overhead is None else f"{overhead:.1f}"
+        print(f"| {WAYS[way][0]} | {per:.2f} | {60 / per:.0f} | {ratio} | {peak / 2**20:.0f} MB | {stage} | {idle} |")
     if "fork" in rows and "floor" in rows:
         print(f"\nfork-server driver vs floor: {rows['fork'][0] / rows['floor'][0]:.1f}x the floor's time per report")
     print("outputs: " + ("all ways equal (executed notebooks and HTML)" if not differences else
