@@ -67,6 +67,7 @@ def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
     env_home = os.environ.setdefault("NIANBAO_HOME", str(Path(cwd).resolve().parent))
     del env_home
     engine_kwargs.setdefault("kernel_name", ensure_kernel())
+    engine_kwargs.setdefault("coalesce_streams", True)  # under load a print can arrive in several chunks
     # The kernel's own log (e.g. its warning about TCP without encryption) is noise on our terminal.
     engine_kwargs.setdefault("extra_arguments", ["--IPKernelApp.log_level=ERROR"])
     running = {"cell": None, "source": ""}

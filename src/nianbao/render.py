@@ -99,7 +99,8 @@ def outputs_root(root: Path) -> Path:
 
 
 def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPrinter | None = None,
-                  pdf: bool = True) -> RenderResult:
+                  pdf: bool = True, engine_kwargs: dict | None = None) -> RenderResult:
+    """engine_kwargs go to execute_report, e.g. {"kernel_manager_class": ForkKernelManager}."""
     root = Path(root) if root else paths.project_dir()
     agency, year = paths.check_agency_id(agency), paths.check_year(year)
     params = load_params(root, year, agency)
@@ -117,7 +118,7 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
     work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
     work.chmod(0o755)  # a published directory, readable like any other
     try:
-        result = render_into(work, root, params, report, printer=printer, pdf=pdf)
+        result = render_into(work, root, params, report, printer=printer, pdf=pdf, **(engine_kwargs or {}))
         _replace_dir(work, target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
