@@ -53,6 +53,12 @@ class UsageError(NianbaoError):
     """Bad arguments or parameters: an unknown agency, a year with no data, an unsafe id."""
 
 
+class WriteError(NianbaoError):
+    """A file that could not be written (a full disk, no permission): the work failed, the input was fine."""
+
+    exit_code = 1
+
+
 class RenderError(NianbaoError):
     """A report whose execution or rendering failed; carries the failing cell when known."""
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 from papermill.translators import PythonTranslator, papermill_translators
 
@@ -71,6 +72,16 @@ def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
             f"报告笔记本第 {error.cell_index} 个单元格执行出错：{error.ename}: {error.evalue}",
             f"the report notebook failed in cell {error.cell_index}: {error.ename}: {error.evalue}",
             file=str(output)) from None
+    except DeadKernelError:
+        raise RenderError("报告笔记本的内核中途退出（被终止、内存不足或崩溃），报告未生成",
+                          "the report notebook's kernel died mid-run (killed, out of memory or crashed); "
+                          "no report was written", file=str(notebook)) from None
+    except CellTimeoutError:
+        raise RenderError(f"报告笔记本有单元格运行超过 {timeout} 秒，已中止", f"a report notebook cell ran longer than "
+                          f"{timeout} s and was stopped", file=str(notebook)) from None
+    except RuntimeError as error:  # e.g. "Kernel died before replying to kernel_info": it never started
+        raise RenderError(f"报告笔记本的内核无法启动或运行：{error}", f"the report notebook's kernel could not start or "
+                          f"run: {error}", file=str(notebook)) from None
     # A failure papermill did not raise (nteract/papermill#501): trust the metadata and the outputs.
     index, ename, evalue = failing_cell(nb)
     if nb.metadata.get("papermill", {}).get("exception") or index >= 0:

@@ -5,7 +5,6 @@ is replaced only by a complete new one (built beside it, then renamed into place
 """
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -16,7 +15,7 @@ import papermill
 import yaml
 
 from . import paths
-from .errors import Problem, SourceError, UsageError
+from .errors import Problem, RenderError, SourceError, UsageError
 from .execute import execute_report
 from .publish import ChromiumMissing, PdfPrinter, notebook_to_html
 from .sources import Report, load_report, parse_yaml, read_text
@@ -61,19 +60,6 @@ def load_params(root: Path, year: int, agency: str) -> dict:
     return dict(data)
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    """Put a complete new report directory in place of the old one."""
-    old = None
-    if target.is_symlink():
-        target.unlink()
-    elif target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.rename(target, old)
-    os.rename(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def outputs_root(root: Path) -> Path:
     out = root / "outputs"
     out.mkdir(exist_ok=True)
@@ -91,15 +77,16 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
                          f"no {year} source data for {agency} (expected at {source})")
     report = load_report(source)  # bad input stops here, before anything is written
 
-    out_root = outputs_root(root)
     target = paths.output_dir(root, year, agency)
-    if not paths.inside(target.parent, out_root):
-        raise UsageError(f"输出目录 {target.parent} 不在 outputs/ 之内", f"output directory {target.parent} is outside outputs/")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
-    work.chmod(0o755)  # a published directory, readable like any other
     result = RenderResult(agency, year, target, report)
+    work = None
     try:
+        out_root = outputs_root(root)
+        paths.refuse_links(target, out_root)  # outputs/<year> or outputs/<year>/<agency> planted as a link
+        paths.check_inside(target.parent, out_root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
+        work.chmod(0o755)  # a published directory, readable like any other
         t0 = time.perf_counter()
         nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks")
         t1 = time.perf_counter()
@@ -116,11 +103,17 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
                     if own:
                         printer.close()
             except ChromiumMissing as missing:
+                if (target / "report.pdf").exists():  # never replace a complete report by one without its PDF
+                    raise RenderError(f"{missing.zh}；已有的报告（含 PDF）保留未动（--no-pdf 可只更新 HTML）",
+                                      f"{missing.en}; the existing report (with its PDF) is kept as it was "
+                                      "(--no-pdf replaces it with HTML only)", file=str(target)) from None
                 result.warnings.append(str(missing))
             result.timings["pdf"] = time.perf_counter() - t2
         result.files = sorted(p.name for p in work.iterdir())
-        _replace_dir(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        paths.replace_dir(work, target)  # the old report stays whole until the new one is
+    except OSError as error:  # a full disk, above all: the old report stays, nothing half-written
+        raise paths.write_error(target, error, detail=False) from None
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     return result

@@ -95,10 +95,8 @@ def import_file(path: str | Path, agency_id: str, *, root: Path | None = None, f
     report = import_report(path)
     root = Path(root) if root else paths.project_dir()
     target = paths.source_path(root, report.year, agency_id)
-    (root / "data").mkdir(exist_ok=True)
-    if not paths.inside(target.parent, root / "data"):  # e.g. data/<year> a link to elsewhere
-        raise UsageError(f"目标 {target} 不在 data/ 之内", f"target {target} is outside data/")
-    if target.exists() and not force:
+    paths.check_inside(target.parent, root / "data")  # e.g. data/<year> a link to elsewhere
+    if (target.exists() or target.is_symlink()) and not force:
         raise UsageError(f"{target} 已存在；确认覆盖请加 --force", f"{target} exists; add --force to overwrite it")
-    paths.write_atomic(target, dump_report(report))
+    paths.write_atomic(target, dump_report(report), within=root / "data")
     return target, report
