@@ -7,6 +7,7 @@ flagged by rule R12.
 """
 from __future__ import annotations
 
+import codecs
 import math
 import re
 from dataclasses import dataclass, field
@@ -70,20 +71,53 @@ class Report:
 
 # ------------------------------------------------------------------ reading
 def read_text(path: Path) -> str:
-    """Read a text file in UTF-8 (a BOM is fine) or GB18030/GBK, else say where the bad bytes are."""
-    raw = Path(path).read_bytes()
+    """Read a text file in UTF-8 (a BOM is fine), UTF-16 with its BOM, or GB18030/GBK, else say where
+    the bad bytes are."""
+    return decode_text(Path(path).read_bytes(), str(path))
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decode_text(raw: bytes, file: str, also: tuple[str, ...] = ()) -> str:
+    """Bytes as text: UTF-16 when it starts with its BOM, else UTF-8 (BOM or not), then the encodings
+    in `also` (a page's declared charset), then GB18030 (which reads GBK and GB2312) — unless the bytes
+    are plainly UTF-8 with a few broken sequences: those are reported, not read as GB18030 nonsense."""
+    if raw.startswith(UTF16_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise undecodable(raw, file, error, "UTF-16") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            pos = utf8_error.start
-            raise NianbaoError(
-                f"不是 UTF-8 或 GB18030 编码的文本：第 {pos} 字节起无法解码（{raw[pos:pos + 4]!r}）",
-                f"not UTF-8 or GB18030 text: undecodable bytes at offset {pos} ({raw[pos:pos + 4]!r})",
-                file=str(path),
-            ) from None
+        first = utf8_error
+    if not damaged_utf8(raw):
+        for codec in (*also, "gb18030"):
+            try:
+                return raw.decode(codec)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    raise undecodable(raw, file, first, "UTF-8 或 GB18030" if not damaged_utf8(raw) else "UTF-8")
+
+
+def damaged_utf8(raw: bytes) -> bool:
+    """UTF-8 text with a few bad bytes (a cut-off character, a stray byte), rather than another
+    encoding: its valid multi-byte characters far outnumber the broken sequences."""
+    text = raw.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - raw.decode("utf-8", errors="ignore").count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return wide > 10 * broken
+
+
+def undecodable(raw: bytes, file: str, error: UnicodeDecodeError, encoding: str) -> NianbaoError:
+    pos = error.start
+    line = raw[:pos].count(b"\n") + 1
+    shown = repr(raw[pos:pos + 4])
+    return NianbaoError(
+        f"不是 {encoding} 编码的文本：第 {line} 行（第 {pos} 字节）起无法解码（{shown}）",
+        f"not {encoding.replace(' 或 ', ' or ')} text: undecodable bytes at line {line}, byte offset {pos} ({shown})",
+        file=file)
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -40,6 +40,7 @@ class Document:
     head_title: str = ""  # HTML <title>, a last resort for the report title
     geometry: object = None  # PDF word boxes (importer.geometry.Geometry) to place numbers beside blank cells
     notes: list[str] = field(default_factory=list)
+    cut_off: bool = False  # HTML without its closing </html>: a page saved or downloaded half-way
 
 
 def is_layout(text: str) -> bool:

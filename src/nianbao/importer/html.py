@@ -9,7 +9,6 @@ report's own article can be told from the site around it.
 """
 from __future__ import annotations
 
-import codecs
 import re
 from html import escape
 from html.parser import HTMLParser
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from ..errors import NianbaoError
 from ..htmlgrid import html_tables
+from ..sources import decode_text
 from .document import Document, Line
 from .cells import is_value
 
@@ -108,21 +108,12 @@ class _TreeBuilder(HTMLParser):
 def decode_html(raw: bytes, file: str) -> str:
     """The page's text: BOM, then UTF-8 if it decodes cleanly (GBK bytes almost never do; pages often
     declare gb2312 but are served as UTF-8), then <meta charset>, then GB18030 (GBK, GB2312)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            return raw.decode(codec, errors="replace").lstrip("\ufeff")
     declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([-\w]+)", raw[:8192], re.I)
-    candidates = ["utf-8"]
+    also = ()
     if declared:
         name = declared.group(1).decode("ascii", "ignore").lower()
-        candidates.append("gb18030" if name in ("gb2312", "gbk", "x-gbk", "gb18030", "cp936") else name)
-    candidates += ["gb18030"]
-    for codec in candidates:
-        try:
-            return raw.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise NianbaoError("网页编码无法识别（不是 UTF-8 或 GBK）", "cannot decode the page (neither UTF-8 nor GBK)", file=file)
+        also = ("gb18030",) if name in ("gb2312", "gbk", "x-gbk", "gb18030", "cp936") else (name,)
+    return decode_text(raw, file, also).lstrip("\ufeff")
 
 
 def _has_table(node: Node) -> bool:
@@ -223,4 +214,7 @@ def html_document(raw: bytes, path: Path) -> Document:
     if not flat.lines:
         raise NianbaoError("网页中没有正文文字", "the page has no text", file=str(path))
     doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(builder.title.split()))
+    if re.search(r"<html[\s>]", text[:4096], re.I) and not re.search(r"</html\s*>", text[-4096:], re.I):
+        doc.cut_off = True
+        doc.notes.append("网页没有结束标记 </html>，可能不完整 / the page has no closing </html>: it may be cut off")
     return doc
