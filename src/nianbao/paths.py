@@ -28,7 +28,7 @@ def project_dir() -> Path:
 
 
 def check_agency_id(agency: str) -> str:
-    if not isinstance(agency, str) or not AGENCY_ID.match(agency):
+    if not isinstance(agency, str) or not AGENCY_ID.fullmatch(agency):  # match() lets "x\n" through ($)
         raise UsageError(
             f"机构标识 {agency!r} 不合规：只能用小写字母、数字、- 和 _（如 jiaozuo-jyj）",
             f"agency id {agency!r} is not allowed: use lower-case letters, digits, - and _ (e.g. jiaozuo-jyj)",
@@ -78,12 +78,11 @@ def check_inside(path: Path, parent: Path) -> Path:
     raise UsageError(f"{path} 不在 {parent} 之内{zh}，不写入", f"{path} is outside {parent}{en}; not writing there")
 
 
-def write_error(path: Path, error: OSError, detail: bool = True) -> WriteError:
-    """A failed write as one message: which file (the one the system names, with detail), and why
-    in words (a full disk above all)."""
+def write_error(path: Path, error: OSError) -> WriteError:
+    """A failed write as one message: the file or folder meant (not a temp file), and why in words
+    (a full disk above all)."""
     zh, en = WRITE_REASONS.get(error.errno, (error.strerror or str(error), error.strerror or str(error)))
-    return WriteError(f"无法写入：{zh}", f"cannot write: {en}",
-                      file=str((detail and getattr(error, "filename", None)) or path))
+    return WriteError(f"无法写入：{zh}", f"cannot write: {en}", file=str(path))
 
 
 WRITE_REASONS = {errno.ENOSPC: ("磁盘空间不足", "no space left on the device"),

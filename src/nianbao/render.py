@@ -112,7 +112,7 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
         result.files = sorted(p.name for p in work.iterdir())
         paths.replace_dir(work, target)  # the old report stays whole until the new one is
     except OSError as error:  # a full disk, above all: the old report stays, nothing half-written
-        raise paths.write_error(target, error, detail=False) from None
+        raise paths.write_error(target, error) from None
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)

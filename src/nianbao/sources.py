@@ -91,14 +91,16 @@ def decode_text(raw: bytes, file: str, also: tuple[str, ...] = ()) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
-        first = utf8_error
-    if not damaged_utf8(raw):
-        for codec in (*also, "gb18030"):
-            try:
-                return raw.decode(codec)
-            except (LookupError, UnicodeDecodeError):
-                continue
-    raise undecodable(raw, file, first, "UTF-8 或 GB18030" if not damaged_utf8(raw) else "UTF-8")
+        if damaged_utf8(raw):
+            raise undecodable(raw, file, utf8_error, "UTF-8") from None
+    for codec in (*also, "gb18030"):
+        try:
+            return raw.decode(codec)
+        except LookupError:  # a charset name Python does not know
+            continue
+        except UnicodeDecodeError as error:
+            last = error  # GB18030 comes last: its position is the one reported
+    raise undecodable(raw, file, last, "UTF-8 或 GB18030") from None
 
 
 def damaged_utf8(raw: bytes) -> bool:

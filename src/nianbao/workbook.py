@@ -303,7 +303,8 @@ def write_template(path: str | Path, year, report: Report | None = None) -> Path
     try:
         formats.format_for_year(year)
     except ValueError as error:
-        raise NianbaoError(*str(error).split(" / "), file=str(path)) from None
+        zh, _, en = str(error).partition(" / ")
+        raise NianbaoError(zh, en or zh, file=str(path)) from None
     paths.write_new(path, workbook_bytes(template_workbook(year, report)))
     return path
 

@@ -71,6 +71,8 @@ def read_document(path: Path) -> Document:
     """The file as lines, by its content first (a .txt holding HTML is read as HTML), then its name.
     Only the first bytes are read until the file is known to be text of a sane size."""
     if not path.is_file():
+        if path.exists():  # a folder, a pipe, a device: nothing to read a report from
+            raise refuse(path, "这不是普通文件（是目录、管道或设备）", "this is not a regular file (a folder, pipe or device)")
         raise NianbaoError("找不到文件", "file not found", file=str(path))
     size = path.stat().st_size
     if size == 0:

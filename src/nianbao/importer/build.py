@@ -30,7 +30,8 @@ def build_report(doc: Document, file: str) -> Report:
     try:
         fmt = formats.format_for_year(title.year)
     except ValueError as error:
-        raise NianbaoError(str(error).split(" / ")[0], str(error).split(" / ")[-1], file=file) from None
+        zh, _, en = str(error).partition(" / ")
+        raise NianbaoError(zh, en or zh, file=file) from None
 
     container = _article(doc, headings)
     sections_lines = _sections(doc, headings, container)

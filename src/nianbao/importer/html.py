@@ -14,7 +14,6 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..errors import NianbaoError
 from ..htmlgrid import html_tables
 from ..sources import decode_text
 from .document import Document, Line
@@ -212,7 +211,9 @@ def html_document(raw: bytes, path: Path) -> Document:
     flat.walk(builder.root, ())
     flat.flush()
     if not flat.lines:
-        raise NianbaoError("网页中没有正文文字", "the page has no text", file=str(path))
+        from . import refuse
+
+        raise refuse(path, "网页中没有正文文字", "the page has no text")
     doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(builder.title.split()))
     if re.search(r"<html[\s>]", text[:4096], re.I) and not re.search(r"</html\s*>", text[-4096:], re.I):
         doc.cut_off = True
