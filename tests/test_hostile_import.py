@@ -128,6 +128,16 @@ def test_a_pdf_of_more_pages_than_a_report_is_refused(monkeypatch):
         read_any(SAMPLES / "huaian-szf-2024.pdf")
 
 
+def test_a_page_nested_thousands_deep_reads_like_the_page(tmp_path):
+    """Unclosed <font>s (old sites) and <div>s nest without end: found by fuzzing as a RecursionError."""
+    page = own_page().decode("utf-8")
+    at = page.index("<body>") + len("<body>")
+    plain, nested = tmp_path / "plain.html", tmp_path / "nested.html"
+    plain.write_text(page, encoding="utf-8")
+    nested.write_text(page[:at] + "<font size=3>" * 5000 + "<div>" * 3000 + page[at:], encoding="utf-8")
+    assert sources.report_equal(read_any(nested), read_any(plain))
+
+
 # ------------------------------------------------------------------ 50 MB: refused before it is read
 MEASURE = """import resource, sys
 from nianbao.cli import main

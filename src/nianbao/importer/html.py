@@ -30,6 +30,9 @@ BLOCK = {"p", "div", "section", "article", "header", "footer", "nav", "aside", "
 IMPLIED_END = {"p": {"p"}, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},
                "td": {"td", "th"}, "th": {"td", "th"}}
 LONG_CELL = 150  # a table cell longer than this is page layout, not a table of numbers
+# Deeper than this the page is broken or hostile (thousands of unclosed <div>s): further blocks are
+# read as siblings, so that walking the tree stays far from Python's recursion limit.
+MAX_DEPTH = 200
 
 
 class Node:
@@ -63,6 +66,8 @@ class _TreeBuilder(HTMLParser):
         if tag in SKIP and tag not in VOID:
             self.skip = 1
             return
+        if tag not in BLOCK and tag not in VOID:
+            return  # inline markup (span, font, a, b …) only wraps text; unclosed <font>s would nest for ever
         closes = IMPLIED_END.get(tag)
         if closes:
             stop = {"table"} if tag in ("tr", "td", "th") else {"ul", "ol", "dl", "table", "div"}
@@ -75,13 +80,14 @@ class _TreeBuilder(HTMLParser):
         self.count += 1
         node = Node(tag, {k: v or "" for k, v in attrs}, self.count)
         self.stack[-1].children.append(node)
-        if tag not in VOID:
+        if tag not in VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(node)
 
     def handle_startendtag(self, tag, attrs):
+        count = self.count
         self.handle_starttag(tag, attrs)
-        if tag not in VOID and self.stack[-1].tag == tag:
-            self.stack.pop()
+        if self.count != count and self.stack[-1].id == self.count and tag not in VOID:
+            self.stack.pop()  # <div/>: opened and closed at once
 
     def handle_endtag(self, tag):
         if tag == "title":
