@@ -195,7 +195,7 @@ def _prose(region: rows.Region, result: tables.TableResult) -> list[Line]:
     for i, line in enumerate(region.lines):
         if result.first is not None and result.first <= i <= result.last:
             continue
-        chunks = [c for c in region.chunks if c.line == i]
+        chunks = [c for _, c in region.on_line(i)]
         text = narrative.line_text(line)
         if not chunks or len(key(text)) < 6:
             continue
