@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from nianbao import layout, sources
 from nianbao.cli import main
 from nianbao.errors import NianbaoError
-from nianbao.importer import MAX_PDF_BYTES, MAX_TEXT_BYTES, read_any
+from nianbao.importer import MAX_HTML_BYTES, MAX_PDF_BYTES, MAX_TEXT_BYTES, read_any
 from nianbao.importer import pdf as pdf_module
 from nianbao.importer.build import build_report
 from nianbao.importer.cells import is_value
@@ -122,6 +122,13 @@ def test_bad_report_file_is_one_clear_message_exit_2_nothing_written(project, tm
     assert tree(project / "data") == before
 
 
+def test_a_text_file_over_its_limit_is_refused_before_it_is_decoded(project, tmp_path, capsys):
+    path = tmp_path / "long.txt"
+    path.write_bytes(SAMPLE_TEXT.encode("utf-8") * (MAX_TEXT_BYTES // len(SAMPLE_TEXT.encode("utf-8")) + 1))
+    assert main(["import", str(path), "--agency-id", "someone"]) == 2
+    assert f"over the {MAX_TEXT_BYTES // 2**20} MB limit for a text file" in capsys.readouterr().err
+
+
 def test_a_pdf_of_more_pages_than_a_report_is_refused(monkeypatch):
     monkeypatch.setattr(pdf_module, "MAX_PAGES", 2)  # the 淮安 sample has 9 pages
     with pytest.raises(NianbaoError, match="more than 2 pages"):
@@ -170,7 +177,7 @@ def test_a_50_mb_file_is_refused_in_bounded_memory(project, tmp_path):
         status, peak = result[path]
         assert status == 2
         assert peak - baseline < 10 * 1024, (path, peak, baseline)  # KB: well under the 50 MB file
-    for name, limit in (("big.txt", MAX_TEXT_BYTES), ("big.html", MAX_TEXT_BYTES), ("big.pdf", MAX_PDF_BYTES)):
+    for name, limit in (("big.txt", MAX_HTML_BYTES), ("big.html", MAX_HTML_BYTES), ("big.pdf", MAX_PDF_BYTES)):
         assert f"{tmp_path / name}: 文件有 50.0 MB，超过" in done.stderr
         assert f"over the {limit // 2**20} MB limit" in done.stderr
     assert list((project / "data").rglob("big.yaml")) == []

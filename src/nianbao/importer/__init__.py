@@ -34,8 +34,10 @@ EXPECTED = ("应为已发布的政府信息公开工作年度报告（网页、�
             "expected a published annual report on government information disclosure (a web page, text or PDF)")
 # Bounds on what is read, so a wrong or hostile file costs seconds and megabytes, not minutes and
 # gigabytes: a report's text is 10–100 KB, its web page with the site around it well under 1 MB,
-# its PDF a few MB (seals and logos are images). Within these bounds an import takes < 20 s, < 300 MB.
-MAX_TEXT_BYTES = 8 * 2**20  # a text or HTML file
+# its PDF a few MB (seals and logos are images). The worst text within them (benchmarks/
+# import_worst_case.py) is read in ~20 s and ~150 MB.
+MAX_TEXT_BYTES = 4 * 2**20  # a text file, or the text pdftotext gives
+MAX_HTML_BYTES = 8 * 2**20  # a web page (scripts, styles and inline images are markup, skipped quickly)
 MAX_PDF_BYTES = 40 * 2**20  # a PDF (images make them larger than their text)
 HEAD = 8192  # bytes read to tell what a file is
 
@@ -94,8 +96,8 @@ def read_document(path: Path) -> Document:
                         path.name)
         doc.geometry = Geometry(pdf_words(path), is_value)
         return doc
-    if size > MAX_TEXT_BYTES:
-        raise too_large(path, size, MAX_TEXT_BYTES, ("文本或网页", "a text or HTML file"))
+    if size > MAX_HTML_BYTES:
+        raise too_large(path, size, MAX_HTML_BYTES, ("文本或网页", "a text file or web page"))
     raw = path.read_bytes()
     if raw.startswith(UTF16_BOMS):  # Windows' "Unicode" text: look at it as UTF-8 like the rest
         raw = decode_text(raw, str(path)).encode("utf-8")
@@ -112,6 +114,8 @@ def read_document(path: Path) -> Document:
         return html_document(raw, path)
     if not raw.strip():
         raise refuse(path, "文件只有空白", "the file holds only blank space")
+    if size > MAX_TEXT_BYTES:
+        raise too_large(path, size, MAX_TEXT_BYTES, ("文本", "a text file"))
     text = decode_text(raw, str(path))
     doc = from_text(text, "", path.name)
     doc.kind = ("PDF 版式文本（pdftotext -layout）/ PDF layout text (pdftotext -layout)" if doc.layout
