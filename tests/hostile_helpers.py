@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,53 @@ def tree(root: Path) -> dict[str, str]:
             else:
                 out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
+
+
+def line_edits(pieces: list[str]):
+    """A hypothesis strategy: a few line-level edits, each (operation, where, how far, piece)."""
+    from hypothesis import strategies as st
+
+    return st.lists(st.tuples(st.integers(0, 12), st.integers(0, 10**6), st.integers(0, 10**6),
+                              st.sampled_from(pieces) | st.text(max_size=8)), min_size=1, max_size=8)
+
+
+def edit_lines(text: str, changes) -> str:
+    """Line-level edits a copy, a scrape or a careless hand makes: lines lost, repeated, swapped,
+    cut, joined into a row of cells, pieces of labels and numbers dropped in."""
+    lines = text.split("\n")
+    for op, a, b, piece in changes:
+        lines = lines or [""]
+        i = a % len(lines)
+        j = min(len(lines), i + b % 12)
+        line = lines[i]
+        k = b % (len(line) + 1)
+        if op == 0:
+            del lines[i:j]
+        elif op == 1:
+            lines[i:i] = lines[i:j]
+        elif op == 2:
+            lines.insert(i, piece)
+        elif op == 3:
+            lines[i] = line[:k] + piece + line[k:]
+        elif op == 4:
+            lines[i] = line[:k] + line[k + 1:]
+        elif op == 5:
+            lines = lines[:i]
+        elif op == 6:
+            lines[i] = re.sub(r"\d+", lambda m: piece if piece.strip() else "7", line)
+        elif op == 7:
+            lines[i], lines[j - 1] = lines[j - 1], lines[i]
+        elif op == 8:
+            lines[i] = "\t".join(line.split())
+        elif op == 9:
+            lines[i] = line * (1 + b % 40)
+        elif op == 10:
+            lines[i:i] = [piece] * (b % 300)
+        elif op == 11:
+            lines[i] = "  ".join(line)
+        else:
+            lines[i:j] = ["\t".join(lines[i:j])]
+    return "\n".join(lines)
 
 
 def run_cli(argv: list[str]) -> tuple[int, str]:

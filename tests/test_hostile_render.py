@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao import sources
+from nianbao.errors import RenderError
 from nianbao.execute import ReadablePythonTranslator
 from nianbao.publish import PdfPrinter, find_chromium
 from nianbao.render import render_report
@@ -230,8 +231,7 @@ def no_chromium(root: Path, tmp_path: Path):
 
 FAULTS = [  # (id, plant the fault → undo, --no-pdf, words of the message)
     ("kernel killed mid-report", kill_kernel, True, ["kernel died", "内核"]),
-    ("chromium exits at once", chromium("exit 1"), False, ["Chromium failed to print the PDF", "Chromium 打印 PDF 失败"]),
-    ("chromium kills itself", chromium("kill -9 $$"), False, ["Chromium failed to print the PDF"]),
+    ("chromium kills itself", chromium("kill -9 $$"), False, ["Chromium failed to print the PDF", "Chromium 打印 PDF 失败"]),
     ("chromium missing", no_chromium, False, ["Chromium not found", "existing report (with its PDF) is kept"]),
 ]
 
@@ -271,6 +271,18 @@ def test_a_full_disk_fails_the_report_in_flight_and_keeps_the_good_one(hostile):
     report_files = {k: v for k, v in seen["next"].items() if k.startswith("2021/jiaozuo-jyj/")}
     assert sorted(report_files) == ["2021/jiaozuo-jyj/report.html", "2021/jiaozuo-jyj/report.ipynb"]
     assert report_files["2021/jiaozuo-jyj/report.ipynb"] != seen["before"]["2021/jiaozuo-jyj/report.ipynb"]
+
+
+def test_a_chromium_that_exits_at_once_is_tried_twice_then_a_clear_error(tmp_path):
+    exe = tmp_path / "chromium"
+    exe.write_text(f"#!/bin/sh\necho started >> {tmp_path / 'starts'}\nexit 1\n")
+    exe.chmod(0o755)
+    page = tmp_path / "page.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    with PdfPrinter(str(exe)) as printer, pytest.raises(RenderError, match="Chromium failed to print the PDF") as error:
+        printer.print_pdf(page)
+    assert error.value.exit_code == 1 and str(page) in str(error.value)
+    assert (tmp_path / "starts").read_text().split() == ["started", "started"]
 
 
 def test_chromium_dying_between_reports_is_restarted(hostile, tmp_path, monkeypatch):

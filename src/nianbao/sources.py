@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import reprlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -70,9 +71,17 @@ class Report:
 
 
 # ------------------------------------------------------------------ reading
+MAX_FILE_BYTES = 4 * 2**20  # a source is ~10 KB, a parameter file a few lines
+
+
 def read_text(path: Path) -> str:
     """Read a text file in UTF-8 (a BOM is fine), UTF-16 with its BOM, or GB18030/GBK, else say where
     the bad bytes are."""
+    size = Path(path).stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise NianbaoError(f"文件有 {size / 2**20:.1f} MB，超过源数据文件的上限 {MAX_FILE_BYTES // 2**20} MB",
+                           f"the file is {size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for a "
+                           "source or parameter file", file=str(path))
     return decode_text(Path(path).read_bytes(), str(path))
 
 
@@ -123,13 +132,26 @@ def undecodable(raw: bytes, file: str, error: UnicodeDecodeError, encoding: str)
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently)."""
+    """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently), keys that are
+    not plain values, and aliases: a source needs none, and nested aliases expand exponentially
+    (「billion laughs」: a few lines that become gigabytes once printed in an error message)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed (不允许使用别名)",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader, node, deep=False):
     seen = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value, not a list or mapping (键只能是简单值)", key_node.start_mark) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (重复的键 {key!r})", key_node.start_mark)
@@ -145,9 +167,18 @@ def parse_yaml(text: str, file: str) -> object:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列 / line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise NianbaoError(f"{where}不是有效的 YAML：{problem}", f"{where}not valid YAML: {problem}", file=file) from None
+        line = column = None
+        if mark:
+            line, column = mark.line + 1, mark.column + 1
+        elif isinstance(error, yaml.reader.ReaderError):  # a control character: only its position is known
+            line = text.count("\n", 0, error.position) + 1
+            column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        zh = f"第 {line} 行第 {column} 列：" if line else ""
+        en = f"line {line}, column {column}: " if line else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        if isinstance(error, yaml.reader.ReaderError):
+            problem = f"control character {error.character!r} is not allowed (不允许的控制字符)"
+        raise NianbaoError(f"{zh}不是有效的 YAML：{problem}", f"{en}not valid YAML: {problem}", file=file) from None
 
 
 def load_report(path: str | Path) -> Report:
@@ -245,8 +276,13 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 8, 4, 3
+
+
 def _show(value) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
+    """A found value for a message, bounded however large or deep the value is."""
+    text = repr(value) if isinstance(value, str) else str(value) if isinstance(value, (int, float)) else _SHORT.repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -354,7 +390,8 @@ def paragraphs(text: str) -> list[str]:
 
 # ------------------------------------------------------------------ writing
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data) -> bool:
+        return True  # the loader refuses aliases: an object written twice is written out twice
 
 
 def _represent_str(dumper, value: str):
