@@ -239,7 +239,7 @@ FAULTS = [  # (id, plant the fault → undo, --no-pdf, words of the message)
 @pytest.mark.parametrize("plant,no_pdf,words", [f[1:] for f in FAULTS], ids=[f[0] for f in FAULTS])
 def test_a_fault_fails_the_report_in_flight_and_keeps_the_good_one(hostile, tmp_path, monkeypatch, plant, no_pdf,
                                                                    words):
-    root, _, _ = hostile
+    root, result, _ = hostile
     monkeypatch.setenv("NIANBAO_HOME", str(root))
     before = tree(root / "outputs")
     undo = plant(root, tmp_path)
@@ -249,6 +249,7 @@ def test_a_fault_fails_the_report_in_flight_and_keeps_the_good_one(hostile, tmp_
         undo()
     assert status == 1, err
     assert "Traceback" not in err and err.count("\n") == 1
+    assert f"nianbao render: {result.out_dir}: " in err  # the report, not the temporary directory
     for word in words:
         assert word in err, (word, err)
     assert tree(root / "outputs") == before  # the good report whole, no .tmp or .old directory left
@@ -266,6 +267,7 @@ def test_a_full_disk_fails_the_report_in_flight_and_keeps_the_good_one(hostile):
     assert seen["mounted"] == "tmpfs"
     assert seen["full_status"] == 1 and "no space left on the device" in seen["full_err"], seen["full_err"]
     assert "磁盘空间不足" in seen["full_err"] and "Traceback" not in seen["full_err"]
+    assert f"{root}/outputs/2021/jiaozuo-jyj: " in seen["full_err"]
     assert seen["after"] == seen["before"]  # the good report whole, nothing half-written left
     assert seen["next_status"] == 0, seen["next_err"]
     report_files = {k: v for k, v in seen["next"].items() if k.startswith("2021/jiaozuo-jyj/")}

@@ -113,6 +113,8 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
         paths.replace_dir(work, target)  # the old report stays whole until the new one is
     except OSError as error:  # a full disk, above all: the old report stays, nothing half-written
         raise paths.write_error(target, error) from None
+    except RenderError as error:  # name the report, not the temporary directory it was being built in
+        raise RenderError(error.zh, error.en, file=str(target)) from None
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
