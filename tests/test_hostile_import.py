@@ -135,6 +135,13 @@ def test_a_pdf_of_more_pages_than_a_report_is_refused(monkeypatch):
         read_any(SAMPLES / "huaian-szf-2024.pdf")
 
 
+def test_control_characters_in_a_published_report_are_dropped(tmp_path):
+    path = tmp_path / "copy.txt"
+    path.write_text(SAMPLE_TEXT.replace("2021年全年无其他", "2021年全\x07年无\x1b其他").replace("\t23\t", "\t2\x0b3\t", 1),
+                    encoding="utf-8")
+    assert sources.report_equal(read_any(path), read_any(JIAOZUO))
+
+
 def test_a_page_nested_thousands_deep_reads_like_the_page(tmp_path):
     """Unclosed <font>s (old sites) and <div>s nest without end: found by fuzzing as a RecursionError."""
     page = own_page().decode("utf-8")

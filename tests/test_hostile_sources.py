@@ -71,6 +71,10 @@ BAD_SOURCES = [  # (id, file text or bytes, words the message must hold)
     ("narrative a set", SAMPLE_TEXT.replace("  六: 2021年全年无其他需要报告的事项。", "  六: !!set {a, b}"),
      ["sections.六", "text"]),
     ("year a date", SAMPLE_TEXT.replace("year: 2021", "year: 2021-12-31"), ["year", "four-digit"]),
+    ("terminal escape in the name", SAMPLE_TEXT.replace("agency: 焦作市教育局", 'agency: "焦作市\\e[31m教育局"'),
+     ["agency", "without control characters", "character 4 is '\\x1b'"]),
+    ("bell in a narrative", SAMPLE_TEXT.replace("  六: 2021年全年无其他需要报告的事项。", '  六: "无\\a"'),
+     ["sections.六", "without control characters"]),
 ]
 
 

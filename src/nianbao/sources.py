@@ -21,6 +21,7 @@ from . import formats
 from .errors import NianbaoError, Problem, SourceError
 from .formats import COUNT, DELTA, MONEY, Format
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline
 MAX_COUNT = 10**9  # more applications or decisions than this is a typo, not a count
 MAX_MONEY = Decimal(10) ** 12
 MONEY_UNITS = ("亿元", "万元", "元")
@@ -229,6 +230,11 @@ class _Checker:
             return ""
         if not isinstance(value, str):
             self.add(where, "文字", "text", value)
+            return ""
+        control = CONTROL.search(value)
+        if control:  # not text: invisible on the page, and an escape sequence would reach the terminal
+            self.add(where, f"不含控制字符的文字（第 {control.start() + 1} 个字符是 {control.group()!r}）",
+                     f"text without control characters (character {control.start() + 1} is {control.group()!r})")
             return ""
         return value
 

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..htmlgrid import html_tables
-from ..sources import decode_text
+from ..sources import CONTROL, decode_text
 from .document import Document, Line
 from .cells import is_value
 
@@ -220,7 +220,7 @@ def html_document(raw: bytes, path: Path) -> Document:
         from . import refuse
 
         raise refuse(path, "网页中没有正文文字", "the page has no text")
-    doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(builder.title.split()))
+    doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(CONTROL.sub("", builder.title).split()))
     if re.search(r"<html[\s>]", text[:4096], re.I) and not re.search(r"</html\s*>", text[-4096:], re.I):
         doc.cut_off = True
         doc.notes.append("网页没有结束标记 </html>，可能不完整 / the page has no closing </html>: it may be cut off")
