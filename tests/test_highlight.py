@@ -137,3 +137,31 @@ def test_locate_matches_labels_as_written(fmt, table, row, column, cells):
     number = highlight.table_number(table)
     found = highlight.locate({"table": table, "row": row, "column": column}, fmt)
     assert found == sorted((number, r, i) for r, i in cells)
+
+
+def test_a_finding_with_cells_is_placed_by_its_keys_not_its_labels(planted):
+    """The rules' findings carry their cells by key: the Chinese labels are for people only."""
+    finding = {"rule": "R10", "severity": "error", "table": "表三", "row": "（七）总计+四、结转下年度继续办理", "column": "自然人",
+               "cells": [{"table": "三", "row": "办理结果总计", "column": "自然人"},
+                         layout.CellKey("三", "结转下年", "自然人")]}
+    t3 = tables(highlight.styled_tables(planted, [finding]))[1]
+    assert value_cells(t3, "（七）总计")[0][1]["data-rules"] == "R10"
+    assert value_cells(t3, "四、结转下年度继续办理")[0][1]["data-rules"] == "R10"
+    html = highlight.styled_tables(planted, [finding])
+    assert len(marked(html)) == 2 and "<div class='nb-unlocated'>" not in html
+    # A key this format does not draw (a 2019 row on a 2021 report) places nothing: listed, not lost.
+    stray = {**finding, "cells": [{"table": "三", "row": "其他处理", "column": "总计"}]}
+    html = highlight.styled_tables(planted, [stray])
+    assert marked(html) == [] and "<div class='nb-unlocated'>" in html
+
+
+@pytest.mark.parametrize("table, row, column, cells", [
+    ("表三", "（三）不予公开·1.属于国家秘密", "法律服务机构", [("三", "不予公开.1", "法律服务机构")]),
+    ("表三", "一、本年新收政府信息公开申请数量", "", [("三", "本年新收", c.key) for c in FORMAT_2021.table3_columns]),
+    ("表二", "行政事业性收费", "本年收费金额（单位：万元）", [("二", "行政事业性收费", "本年收费金额")]),
+    ("表四", "未经复议直接起诉", "总计", [("四", "未经复议直接起诉", "总计")]),
+    ("表四", "行政诉讼·复议后起诉", "", [("四", "复议后起诉", c.key) for c in FORMAT_2021.table4_columns]),
+    ("表三", "社会组织", "", []),  # not the format's own label: no cell (highlight then tries locate)
+])
+def test_an_importer_gap_names_its_cells_by_the_formats_own_labels(table, row, column, cells):
+    assert [(c.table, c.row, c.column) for c in layout.cells_named(FORMAT_2021, table, row, column)] == cells

@@ -1,6 +1,7 @@
 """nianbao new: next year's source drafted from this year's — carried numbers, blanks, draft marks, no overwrite."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -33,11 +34,35 @@ def test_new_from_the_sample_carries_over_and_is_a_marked_draft(project, capsys)
         assert first.startswith(newyear.DRAFT_MARK) and "2022" in first
         assert rest == sources.paragraphs(sample.sections[number])
     assert newyear.is_draft(draft) and newyear.draft_sections(draft) == ["一", "五", "六"]
-    assert not newyear.is_draft(sample) and newyear.draft_findings(sample) == []
-    found = newyear.draft_findings(draft)  # what `check` adds, so a fresh draft never reads as clean
-    assert [f["row"] for f in found] == ["一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "options.draft"]
-    assert {f["rule"] for f in found} == {"DRAFT"} and {f["severity"] for f in found} == {"error"}
+    assert not newyear.is_draft(sample)
     assert params.read_text(encoding="utf-8").endswith("agency: jiaozuo-jyj\nyear: 2022\n")
+
+
+def test_check_reports_a_fresh_draft_as_a_draft_not_clean(project, capsys):
+    assert main(["new", "--agency", SAMPLE_AGENCY, "--year", str(SAMPLE_YEAR + 1)]) == 0
+    data = project / "data" / "2022" / f"{SAMPLE_AGENCY}.yaml"
+    capsys.readouterr()
+    assert main(["check", str(data), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["draft"] is True
+    drafts = [f for f in result["findings"] if f["rule"] == "DRAFT"]
+    assert result["findings"][:4] == drafts  # listed first: it explains the blanks below
+    assert [(f["severity"], f["row"], f["column"]) for f in drafts] == [
+        ("error", "一、总体情况", "草稿标记"), ("error", "五、存在的主要问题及改进情况", "草稿标记"),
+        ("error", "六、其他需要报告的事项", "草稿标记"), ("error", "源数据", "options.draft")]
+    assert drafts[0]["message"] == ("正文一、总体情况·草稿标记：草稿未定稿，应按本年情况改写，并删除草稿标记行，"
+                                    "实为仍有草稿标记行“【草稿·待改写】”")
+    # Every cell still to fill is a blank finding worded for a draft; the carried 上年结转 row is not.
+    blanks = [f for f in result["findings"] if f["actual"] is None and f["expected"] == "数字"]
+    assert len(blanks) == 4 + 3 + 1 + 24 * 7 + 15
+    assert all(f["message"].endswith("：草稿尚未填写：应填本年数字（确为零写 0，空白不等于 0）") for f in blanks)
+    assert not any(c["row"] == "上年结转" for f in blanks for c in f["cells"])
+    # The text for people: one line per table for the blanks, then each draft part.
+    assert main(["check", str(data)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "焦作市教育局 2022 年（2021 格式）：195 个错误，1 个警告（草稿 / draft）"
+    assert "R12  错误  表三：168 格草稿尚未填写（如 一、本年新收政府信息公开申请数量·自然人；确为零写 0，空白不等于 0）" in out
+    assert sum(line.startswith("DRAFT") for line in out) == 4 and len(out) < 20
 
 
 def test_carry_over_is_per_column_and_stops_at_the_2021_format_change(project):

@@ -60,6 +60,13 @@ class WriteError(NianbaoError):
 
 
 class RenderError(NianbaoError):
-    """A report whose execution or rendering failed; carries the failing cell when known."""
+    """A report whose execution or rendering failed; carries the failing cell when known.
+
+    cause: 'exception' (a cell raised), 'timeout' (the report ran past its time), 'kernel-died'."""
 
     exit_code = 1
+
+    def __init__(self, zh: str, en: str, *, file: str | None = None, cell: int | None = None, ename: str = "",
+                 evalue: str = "", cause: str = "exception", source: str = ""):
+        super().__init__(zh, en, file=file)
+        self.cell, self.ename, self.evalue, self.cause, self.source = cell, ename, evalue, cause, source

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -57,11 +58,29 @@ def failing_cell(nb) -> tuple[int, str, str]:
 
 
 def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
-                   timeout: int = CELL_TIMEOUT, **engine_kwargs) -> nbformat.NotebookNode:
-    """Execute notebook into output; raise RenderError naming the failing cell."""
+                   timeout: int = CELL_TIMEOUT, report_timeout: float | None = None,
+                   **engine_kwargs) -> nbformat.NotebookNode:
+    """Execute notebook into output; raise RenderError naming the failing cell.
+
+    timeout bounds each cell; report_timeout (seconds) bounds the whole report: every cell gets
+    what is left of it. engine_kwargs go to papermill and nbclient (e.g. kernel_manager_class)."""
     env_home = os.environ.setdefault("NIANBAO_HOME", str(Path(cwd).resolve().parent))
     del env_home
     engine_kwargs.setdefault("kernel_name", ensure_kernel())
+    engine_kwargs.setdefault("coalesce_streams", True)  # under load a print can arrive in several chunks
+    # The kernel's own log (e.g. its warning about TCP without encryption) is noise on our terminal.
+    engine_kwargs.setdefault("extra_arguments", ["--IPKernelApp.log_level=ERROR"])
+    running = {"cell": None, "source": ""}
+
+    def cell_started(cell, cell_index, **_):  # nbclient hook: which cell a timeout or a dead kernel hit
+        running.update(cell=cell_index, source=cell.source)
+
+    engine_kwargs.setdefault("on_cell_start", cell_started)
+    if report_timeout:
+        deadline = time.monotonic() + report_timeout
+        engine_kwargs.setdefault("timeout_func", lambda cell: max(1, int(deadline - time.monotonic())))
+        engine_kwargs.setdefault("start_timeout", max(1, min(60, int(report_timeout))))
+        timeout = min(timeout, max(1, int(report_timeout)))  # also bounds papermill's last kernel_info wait
     try:
         nb = papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, cwd=str(cwd), progress_bar=False,
@@ -71,20 +90,27 @@ def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
         raise RenderError(
             f"报告笔记本第 {error.cell_index} 个单元格执行出错：{error.ename}: {error.evalue}",
             f"the report notebook failed in cell {error.cell_index}: {error.ename}: {error.evalue}",
-            file=str(output)) from None
-    except DeadKernelError:
-        raise RenderError("报告笔记本的内核中途退出（被终止、内存不足或崩溃），报告未生成",
-                          "the report notebook's kernel died mid-run (killed, out of memory or crashed); "
-                          "no report was written", file=str(notebook)) from None
+            file=str(output), cell=error.cell_index, ename=error.ename, evalue=error.evalue,
+            source=error.source) from None
     except CellTimeoutError:
-        raise RenderError(f"报告笔记本有单元格运行超过 {timeout} 秒，已中止", f"a report notebook cell ran longer than "
-                          f"{timeout} s and was stopped", file=str(notebook)) from None
+        limit = report_timeout or timeout
+        raise RenderError(f"报告笔记本第 {running['cell']} 个单元格超时（超过 {limit:g} 秒）",
+                          f"the report notebook timed out in cell {running['cell']} (over {limit:g} s)",
+                          file=str(output), cell=running["cell"], ename="CellTimeoutError",
+                          evalue=f"over {limit:g} s", cause="timeout", source=running["source"]) from None
+    except DeadKernelError as error:
+        raise RenderError(f"内核在第 {running['cell']} 个单元格执行时终止：{error}",
+                          f"the kernel died while running cell {running['cell']}: {error}", file=str(output),
+                          cell=running["cell"], ename="DeadKernelError", evalue=str(error), cause="kernel-died",
+                          source=running["source"]) from None
     except RuntimeError as error:  # e.g. "Kernel died before replying to kernel_info": it never started
         raise RenderError(f"报告笔记本的内核无法启动或运行：{error}", f"the report notebook's kernel could not start or "
-                          f"run: {error}", file=str(notebook)) from None
+                          f"run: {error}", file=str(output), ename=type(error).__name__, evalue=str(error),
+                          cause="kernel-died") from None
     # A failure papermill did not raise (nteract/papermill#501): trust the metadata and the outputs.
     index, ename, evalue = failing_cell(nb)
     if nb.metadata.get("papermill", {}).get("exception") or index >= 0:
         raise RenderError(f"报告笔记本第 {index} 个单元格执行出错：{ename}: {evalue}",
-                          f"the report notebook failed in cell {index}: {ename}: {evalue}", file=str(output))
+                          f"the report notebook failed in cell {index}: {ename}: {evalue}", file=str(output),
+                          cell=index, ename=ename, evalue=evalue)
     return nb

@@ -2,9 +2,12 @@
 for the notebook's audit cells. Drawn from the publishable layout (layout.py) through its
 annotation hook, so the analyst sees the problem in the very cell the page prints.
 
-A finding is a dict {"rule", "severity", "table", "row", "column", "expected", "actual", "message"}
-whose table/row/column are Chinese labels. `locate` is the one place that turns those labels into
-cells; findings it cannot place are listed under the tables, never dropped.
+A finding is a dict {"rule", "severity", "table", "row", "column", "expected", "actual", "message",
+"cells"} (or a rules.Finding). The rules name the cells they speak of by key in "cells" (layout.CellKey:
+table 二/三/四, row key, column key), and those are marked as they are: no label matching. Items
+without cells — an importer's gaps, findings written elsewhere — name a place only by its Chinese
+labels; `locate` turns those labels into cells. What neither places is listed under the tables,
+never dropped.
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ STYLE = """<style>
 .nianbao-findings .nb-unlocated { color: #800; }
 </style>"""
 
-Target = tuple[str, str, int]  # (table 二/三/四, row key as in the report, cell index)
+Target = tuple[str, str, int]  # what locate() finds: (table 二/三/四, row key as in the report, cell index)
 
 _SEPARATORS = re.compile(r"[·・•|｜>›→]+")
 _NUMBER_PREFIX = re.compile(r"^(?:\d+[.．、]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)")
@@ -125,6 +128,21 @@ def locate(finding: Mapping, fmt: Format) -> list[Target]:
     return sorted((table, r, i) for r in rows for i in (cols if cols is not None else range(width)))
 
 
+def column_key(fmt: Format, table: str, row: str, index: int) -> str:
+    """The key of the index-th column of a row (table 二's blocks differ in their columns)."""
+    if table == "二":
+        return fmt.table2_rows[row].columns[index].key
+    return (fmt.table3_columns if table == "三" else fmt.table4_columns)[index].key
+
+
+def cells_of(finding: Mapping, fmt: Format) -> list[layout.CellKey]:
+    """The cells a finding points at: the keys it carries, else what its labels name (locate)."""
+    keys = [layout.CellKey(**c) if isinstance(c, Mapping) else c for c in finding.get("cells") or ()]
+    if keys:
+        return keys
+    return [layout.CellKey(t, r, column_key(fmt, t, r, i)) for t, r, i in locate(finding, fmt)]
+
+
 # ------------------------------------------------------------------ findings → HTML
 def _field(item, key):
     return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
@@ -136,7 +154,7 @@ def as_findings(items) -> list[dict]:
         return []
     if hasattr(items, "to_dict") and not isinstance(items, Mapping):
         items = items.to_dict("records")
-    keys = ("rule", "severity", "table", "row", "column", "expected", "actual", "message")
+    keys = ("rule", "severity", "table", "row", "column", "expected", "actual", "message", "cells")
     return [{k: _field(item, k) for k in keys} for item in items]
 
 
@@ -157,17 +175,18 @@ def styled_tables(report: Report, findings: Iterable = ()) -> str:
     """HTML of tables 二、三、四 with the cells of `findings` highlighted, the rule and message as each
     cell's title (hover), and a list of the findings no cell could be found for."""
     findings = as_findings(findings)
-    marks: dict[Target, list[dict]] = {}
+    drawn = {cell.ref.key for grid in layout.TABLE_CELLS.values() for row in grid(report) for cell in row if cell.ref}
+    marks: dict[layout.CellKey, list[dict]] = {}
     unlocated = []
     for finding in findings:
-        targets = locate(finding, report.format)
+        targets = [key for key in cells_of(finding, report.format) if key in drawn]
         if not targets:
             unlocated.append(finding)
         for target in targets:
             marks.setdefault(target, []).append(finding)
 
     def annotate(ref: layout.CellRef):
-        hits = marks.get((ref.table, ref.row, ref.index))
+        hits = marks.get(ref.key)
         if not hits:
             return None
         classes = {SEVERITY_CLASS.get(str(f.get("severity") or "").lower(), "nb-error") for f in hits}

@@ -27,6 +27,15 @@ def cell_text(value) -> str:
 # they show); the HTML below, the notebook's highlighted tables (highlight.py) and the Excel template
 # (workbook.py) are all drawn from these grids, so the three can never disagree on the layout.
 @dataclass(frozen=True)
+class CellKey:
+    """A report cell by name, as findings point at it: report.table<N>[row], column `column`."""
+
+    table: str  # 二 / 三 / 四
+    row: str  # table 二: the row label; 三: the row key; 四: the group key
+    column: str  # the column key
+
+
+@dataclass(frozen=True)
 class CellRef:
     """Which report cell a value cell shows: report.table<N>[row][index]."""
 
@@ -35,6 +44,28 @@ class CellRef:
     column: str  # the column key
     index: int  # position in the report's row list
     kind: str = formats.COUNT
+
+    @property
+    def key(self) -> CellKey:
+        return CellKey(self.table, self.row, self.column)
+
+
+def cells_named(fmt: Format, table: str, row: str, column: str = "") -> tuple[CellKey, ...]:
+    """The cells a place named by the format's own labels covers: table 表三 (or 三), a row label as the
+    format prints it (table 三 also group·label, table 四 also 行政诉讼·group), a column label or '' for
+    the whole row. What an importer's gap names; () when the labels are not this format's."""
+    table = str(table or "").removeprefix("表")
+    if table == "二":
+        block = fmt.table2_rows.get(row)
+        rows = {row: block.columns} if block else {}
+    elif table == "三":
+        rows = {r.key: fmt.table3_columns for r in fmt.table3_rows if row in (r.label, fmt.table3_row_label(r.key))}
+    elif table == "四":
+        rows = {g.key: fmt.table4_columns for g in fmt.table4_groups if row in (g.label, f"{g.parent}·{g.label}")}
+    else:
+        rows = {}
+    return tuple(CellKey(table, key, c.key) for key, columns in rows.items() for c in columns
+                 if not column or column in (c.label, c.key))
 
 
 @dataclass(frozen=True)

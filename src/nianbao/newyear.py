@@ -8,7 +8,7 @@ What carries over, and why (official-format.md §4, §6, §8):
   (2020→2021 changed table 二 completely): 2021 现行有效件数 (R2: this year's = last year's + 制发 − 废止);
   2019 对外公开总数量 (R6) and 上一年项目数量 = last year's 上一年项目数量 + 本年增/减 (R7);
 - the narrative, as a draft: each section starts with a visible marker line and options.draft is true,
-  so the page shows it is unfinished and `check` can say "draft" rather than "clean".
+  so the page shows it is unfinished and the rules report it (rule DRAFT, an error) rather than "clean".
 
 Every other number is left blank (~), not 0. Blank is "not filled in yet": the loader keeps it as
 missing and rule R12 flags it, so an unfinished draft cannot pass as clean. A 0 is a plausible real
@@ -140,18 +140,3 @@ def new_year(agency_id: str, year, *, name: str | None = None, root: Path | None
     paths.write_new(params_path, params_text(agency_id, year), within=root / "params")
     return NewYear(data_path, params_path, previous_path if previous else None, report)
 
-
-def draft_findings(report: Report) -> list[dict]:
-    """What `check` should report for a draft, in the findings' shape (one per marked part, plus the
-    flag), so a report started by `new` reads as a draft rather than clean until it is rewritten."""
-    found = []
-    for part in draft_sections(report):
-        where = "前言 / preamble" if part == "preamble" else report.heading(part)
-        found.append({"rule": "DRAFT", "severity": "error", "table": None, "row": where, "column": None,
-                      "expected": "按本年情况改写并删除草稿标记行", "actual": DRAFT_MARK,
-                      "message": f"{where} 仍是沿用上年的草稿 / still last year's draft text"})
-    if report.options.get("draft"):
-        found.append({"rule": "DRAFT", "severity": "error", "table": None, "row": "options.draft", "column": None,
-                      "expected": "false（定稿后删除此项）", "actual": "true",
-                      "message": "源数据标记为草稿 / the source is marked as a draft (options.draft)"})
-    return found

@@ -38,13 +38,19 @@ def report_parts(report: Report) -> list[_HTML]:
 
 
 def validate(report: Report, data_dir: str | Path = ""):
-    """Run every consistency rule; the returned object shows the findings (or 全部通过)."""
-    return _HTML("<p>规则检查尚未接入 / rules not wired in yet</p>")  # replaced by the rules (issue 3)
+    """Run every consistency rule (the cross-year ones too when data/<year-1>/ beside the source
+    holds last year's report). The result shows the findings, or 全部通过, and carries the record
+    that render writes to validation.json."""
+    from . import rules  # imports GX: only here, so the publishable cells stay light
+
+    return rules.check_source(report)
 
 
 def provenance(report: Report, data_dir: str | Path = ""):
     """What an auditor needs to know about this run: parameters, input hashes, versions."""
-    return _HTML("<p>来源记录尚未接入 / provenance not wired in yet</p>")  # replaced by audit (issue 5)
+    from .provenance import provenance_html
+
+    return _HTML(provenance_html(report, data_dir))
 
 
 def findings_of(validation) -> list[dict]:
@@ -61,7 +67,8 @@ def gap_findings(report: Report) -> list[dict]:
     """Cells an importer could not read with confidence, shown like findings (severity 'gap')."""
     return [{"rule": "gap", "severity": "gap", "table": g.get("table"), "row": g.get("row"), "column": g.get("column"),
              "expected": None, "actual": g.get("text", g.get("found")),
-             "message": g.get("message") or g.get("reason") or "导入时未能确定 / not read with confidence"}
+             "message": g.get("message") or g.get("reason") or "导入时未能确定 / not read with confidence",
+             "cells": layout.cells_named(report.format, g.get("table"), g.get("row"), g.get("column") or "")}
             for g in report.gaps if isinstance(g, dict)]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import UsageError, WriteError
 
 # An agency id becomes a file and directory name: lower-case ASCII words joined by '-' or '_'.
-AGENCY_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
+AGENCY_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?\Z")  # \Z: "$" would let "x\n" through
 
 
 def project_dir() -> Path:
@@ -28,7 +28,7 @@ def project_dir() -> Path:
 
 
 def check_agency_id(agency: str) -> str:
-    if not isinstance(agency, str) or not AGENCY_ID.fullmatch(agency):  # match() lets "x\n" through ($)
+    if not isinstance(agency, str) or not AGENCY_ID.match(agency):
         raise UsageError(
             f"机构标识 {agency!r} 不合规：只能用小写字母、数字、- 和 _（如 jiaozuo-jyj）",
             f"agency id {agency!r} is not allowed: use lower-case letters, digits, - and _ (e.g. jiaozuo-jyj)",
@@ -93,15 +93,21 @@ WRITE_REASONS = {errno.ENOSPC: ("磁盘空间不足", "no space left on the devi
                  errno.EPERM: ("没有写入权限", "operation not permitted")}
 
 
-def _write_temp(path: Path, raw: bytes, mode: int) -> str:
-    """A finished, synced temp file beside path (removed again if anything fails)."""
+def _write_temp(path: Path, raw: bytes, mode: int | None = None, fsync: bool = True) -> str:
+    """A finished (synced unless fsync=False) temp file beside path, removed again if anything fails.
+    mode None: readable like any new file (0666 less the umask; mkstemp's 0600 would hide a published file)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)
             f.write(raw)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)  # mkstemp makes 0600; a project file is readable like any other
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -122,20 +128,21 @@ def _sync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes | str, *, within: Path | None = None) -> None:
+def write_atomic(path: Path, data: bytes | str, *, within: Path | None = None, fsync: bool = True) -> None:
     """Write a file so that readers see either the old content or the new, never a part.
 
     A link at path is replaced, never followed (rename replaces the link itself); with `within`,
     a path whose folders lead outside it (a linked folder) is refused. A failed write (full disk)
-    raises WriteError and leaves the old file as it was."""
+    raises WriteError and leaves the old file as it was. fsync=False skips the flush to disk (still
+    atomic for readers; for bulk throwaway data)."""
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if within is not None:
         check_inside(path.parent, within)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.is_file() and not path.is_symlink() else 0o644
-        tmp = _write_temp(path, raw, mode)
+        mode = path.stat().st_mode & 0o777 if path.is_file() and not path.is_symlink() else None
+        tmp = _write_temp(path, raw, mode, fsync)
         try:
             os.replace(tmp, path)
         except BaseException:
@@ -143,7 +150,8 @@ def write_atomic(path: Path, data: bytes | str, *, within: Path | None = None) -
             raise
     except OSError as error:
         raise write_error(path, error) from None
-    _sync_dir(path.parent)
+    if fsync:
+        _sync_dir(path.parent)
 
 
 def write_new(path: Path, data: bytes | str, *, within: Path | None = None) -> None:
@@ -157,7 +165,7 @@ def write_new(path: Path, data: bytes | str, *, within: Path | None = None) -> N
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _write_temp(path, raw, 0o644)
+        tmp = _write_temp(path, raw)
         try:
             os.link(tmp, path)  # fails if path exists: no check-then-write race
         except FileExistsError:
@@ -198,6 +206,8 @@ def replace_dir(new: Path, target: Path) -> None:
     """Put the complete directory new in place of target: readers see the old directory or the new
     one, never none or a part. Swapped in one step where Linux can (renameat2 RENAME_EXCHANGE);
     elsewhere renamed aside and back again if the second rename fails."""
+    if target.is_symlink():  # a link planted in its place is removed, never followed
+        target.unlink()
     if not target.exists():
         os.rename(new, target)
         return

@@ -5,6 +5,7 @@ is replaced only by a complete new one (built beside it, then renamed into place
 """
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import time
@@ -14,10 +15,11 @@ from pathlib import Path
 import papermill
 import yaml
 
-from . import paths
-from .errors import Problem, RenderError, SourceError, UsageError
+from . import paths, provenance
+from .errors import Problem, RenderError, SourceError, UsageError, WriteError
 from .execute import execute_report
-from .publish import ChromiumMissing, PdfPrinter, notebook_to_html
+from .rules.findings import validation_record
+from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
 from .sources import Report, load_report, parse_yaml, read_text
 
 NOTEBOOK = Path("notebooks") / "annual_report.ipynb"
@@ -32,6 +34,21 @@ class RenderResult:
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+    validation: dict | None = None  # what the notebook's rules found (validation.json); None if it kept nothing
+
+    def findings(self, severity: str) -> list[dict]:
+        return [f for f in (self.validation or {}).get("findings", []) if f.get("severity") == severity]
+
+    def summary(self) -> str:
+        """One line on the rules' findings, for the command line."""
+        if self.validation is None:
+            return "规则检查：无记录 / rules: no record"
+        errors, warnings = len(self.findings("error")), len(self.findings("warning"))
+        if not errors and not warnings:
+            return "规则检查：全部通过 / rules: all passed"
+        return (f"规则检查：{errors} 个错误，{warnings} 个警告（见 validation.json）/ rules: {errors} error(s), "
+                f"{warnings} warning(s) (see validation.json)")
 
 
 def notebook_parameters(root: Path) -> dict:
@@ -39,8 +56,9 @@ def notebook_parameters(root: Path) -> dict:
     return {name: info["default"] for name, info in papermill.inspect_notebook(str(root / NOTEBOOK)).items()}
 
 
-def load_params(root: Path, year: int, agency: str) -> dict:
-    """params/<year>/<agency>.yaml, checked against the notebook's parameters; defaults when absent."""
+def load_params(root: Path, year: int, agency: str, known: dict | None = None) -> dict:
+    """params/<year>/<agency>.yaml, checked against the notebook's parameters (known: those
+    parameters, when the caller has them already); defaults when absent."""
     path = paths.params_path(root, year, agency)
     if not path.is_file():
         return {"agency": agency, "year": year}
@@ -48,7 +66,7 @@ def load_params(root: Path, year: int, agency: str) -> dict:
     if not isinstance(data, dict):
         raise SourceError(str(path), [Problem("（文件顶层 / top level）", "参数映射（agency、year 等）",
                                               "a mapping of parameters (agency, year, ...)", repr(data)[:60])])
-    known = notebook_parameters(root)
+    known = known if known is not None else notebook_parameters(root)
     problems = [Problem(str(k), f"笔记本参数之一：{'、'.join(known)}", f"one of the notebook's parameters: {', '.join(known)}",
                         str(k)) for k in data if k not in known]
     problems += [Problem(k, "存在（缺少此项）", "to be present (it is missing)") for k in ("agency", "year") if k not in data]
@@ -60,6 +78,11 @@ def load_params(root: Path, year: int, agency: str) -> dict:
     return dict(data)
 
 
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put a complete new report directory in place of the old one (batch writes through it too)."""
+    paths.replace_dir(new, target)
+
+
 def outputs_root(root: Path) -> Path:
     out = root / "outputs"
     out.mkdir(exist_ok=True)
@@ -67,55 +90,88 @@ def outputs_root(root: Path) -> Path:
 
 
 def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPrinter | None = None,
-                  pdf: bool = True) -> RenderResult:
+                  pdf: bool = True, engine_kwargs: dict | None = None) -> RenderResult:
+    """engine_kwargs go to execute_report, e.g. {"kernel_manager_class": ForkKernelManager}."""
     root = Path(root) if root else paths.project_dir()
     agency, year = paths.check_agency_id(agency), paths.check_year(year)
     params = load_params(root, year, agency)
-    source = Path(params.get("data_dir") or root / "data") / str(year) / f"{agency}.yaml"
+    source = provenance.data_dir(root, params) / str(year) / f"{agency}.yaml"
     if not source.is_file():
         raise UsageError(f"没有 {agency} 的 {year} 年源数据（应在 {source}）",
                          f"no {year} source data for {agency} (expected at {source})")
     report = load_report(source)  # bad input stops here, before anything is written
 
     target = paths.output_dir(root, year, agency)
-    result = RenderResult(agency, year, target, report)
     work = None
     try:
         out_root = outputs_root(root)
         paths.refuse_links(target, out_root)  # outputs/<year> or outputs/<year>/<agency> planted as a link
         paths.check_inside(target.parent, out_root)
+        if pdf and printer is None and (target / "report.pdf").is_file() and not find_chromium():
+            missing = ChromiumMissing()  # never replace a complete report by one without its PDF
+            raise RenderError(f"{missing.zh}；已有的报告（含 PDF）保留未动（--no-pdf 可只更新 HTML）",
+                              f"{missing.en}; the existing report (with its PDF) is kept as it was "
+                              "(--no-pdf replaces it with HTML only)")
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
         work.chmod(0o755)  # a published directory, readable like any other
-        t0 = time.perf_counter()
-        nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks")
-        t1 = time.perf_counter()
-        (work / "report.html").write_text(notebook_to_html(nb, root / "templates", report.title), encoding="utf-8")
-        t2 = time.perf_counter()
-        result.timings.update(execute=t1 - t0, html=t2 - t1)
-        if pdf:
-            try:
-                own = printer is None
-                printer = printer or PdfPrinter()
-                try:
-                    (work / "report.pdf").write_bytes(printer.print_pdf(work / "report.html"))
-                finally:
-                    if own:
-                        printer.close()
-            except ChromiumMissing as missing:
-                if (target / "report.pdf").exists():  # never replace a complete report by one without its PDF
-                    raise RenderError(f"{missing.zh}；已有的报告（含 PDF）保留未动（--no-pdf 可只更新 HTML）",
-                                      f"{missing.en}; the existing report (with its PDF) is kept as it was "
-                                      "(--no-pdf replaces it with HTML only)", file=str(target)) from None
-                result.warnings.append(str(missing))
-            result.timings["pdf"] = time.perf_counter() - t2
-        result.files = sorted(p.name for p in work.iterdir())
-        paths.replace_dir(work, target)  # the old report stays whole until the new one is
+        result = render_into(work, root, params, report, printer=printer, pdf=pdf, **(engine_kwargs or {}))
+        _replace_dir(work, target)  # the old report stays whole until the new one is
     except OSError as error:  # a full disk, above all: the old report stays, nothing half-written
         raise paths.write_error(target, error) from None
-    except RenderError as error:  # name the report, not the temporary directory it was being built in
-        raise RenderError(error.zh, error.en, file=str(target)) from None
+    except (RenderError, WriteError) as error:  # name the report, not the temporary directory it was built in
+        error.file = str(target)
+        raise
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+    result.out_dir = target
+    return result
+
+
+def render_into(work: Path, root: Path, params: dict, report: Report, *, printer: PdfPrinter | None = None,
+                pdf: bool = True, report_timeout: float | None = None, cache_key: str | None = None,
+                context: dict | None = None, **engine_kwargs) -> RenderResult:
+    """The core every render shares (one report, and the batch task): execute the notebook into
+    work/ (an empty directory the caller puts in place), write report.html and report.pdf, then
+    seal them with manifest.json. engine_kwargs go to papermill (e.g. kernel_manager_class)."""
+    agency, year = params["agency"], params["year"]
+    started = provenance.now()
+    inputs = provenance.report_inputs(root, year, agency, params) + provenance.shared_inputs(root)
+    if cache_key is None:
+        cache_key = provenance.key_for(root, year, agency, params, pdf)
+    result = RenderResult(agency, year, work, report)
+    t0 = time.perf_counter()
+    nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks",
+                        report_timeout=report_timeout, **engine_kwargs)
+    t1 = time.perf_counter()
+    # The notebook ran the rules (its audit cell); validation.json is that record, for machines.
+    record = result.validation = validation_record(nb)
+    if record is None:
+        result.warnings.append("笔记本未留下规则检查结果，未写 validation.json / the notebook kept no validation; "
+                               "no validation.json written")
+    else:
+        paths.write_atomic(work / "validation.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    # resolve(): a stable path keeps the process's one HTMLExporter for these templates
+    (work / "report.html").write_text(notebook_to_html(nb, (root / "templates").resolve(), report.title),
+                                      encoding="utf-8")
+    t2 = time.perf_counter()
+    result.timings.update(execute=t1 - t0, html=t2 - t1)
+    if pdf:
+        try:
+            own = printer is None
+            printer = printer or PdfPrinter()
+            try:
+                (work / "report.pdf").write_bytes(printer.print_pdf(work / "report.html"))
+            finally:
+                if own:
+                    printer.close()
+        except ChromiumMissing as missing:
+            result.warnings.append(str(missing))
+        result.timings["pdf"] = time.perf_counter() - t2
+    result.manifest = provenance.seal(work, nb, provenance.build_manifest(
+        agency=agency, year=year, name=report.agency, title=report.title, status="ok", parameters=params,
+        inputs=inputs, outputs={}, started=started, finished=provenance.now(), cache_key=cache_key,
+        findings=provenance.findings_summary(work), timings=result.timings, context=context))
+    result.files = sorted(p.name for p in work.iterdir())
     return result

@@ -9,7 +9,7 @@ import sys
 from ..errors import NianbaoError
 
 # One module per command; each has add_parser(subparsers) and run(args) -> int.
-COMMANDS = ("render", "new", "template", "import_", "lab")
+COMMANDS = ("render", "check", "import_", "new", "template", "batch", "audit", "synth", "lab")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,7 @@
-"""nianbao render --agency ID --year Y"""
+"""nianbao render --agency ID --year Y [--no-pdf]
+
+Exit status 1 when the rules found an error (the outputs are written all the same: the analyst
+reads the findings in the executed notebook and validation.json)."""
 from __future__ import annotations
 
 from ..render import render_report
@@ -20,4 +23,5 @@ def run(args) -> int:
         print(warning)
     times = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     print(f"{result.report.title}: {times}")
-    return 0
+    print(result.summary())
+    return 1 if result.findings("error") else 0

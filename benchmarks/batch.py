@@ -1,0 +1,377 @@
+"""Batch rendering speed, four ways in one run (by hand, not in CI):
+
+    PYTHONPATH=src python benchmarks/batch.py [--agencies 40] [--jobs 2] [--ways loop,plain,fork,floor]
+
+  loop   the loop a user writes: papermill CLI, `jupyter nbconvert` CLI, a fresh headless Chromium
+         per PDF, one report after the other
+  plain  one driver, --jobs spawn workers, plain kernels over IPC, nbconvert in the worker, one
+         reused Chromium tab per worker (stands in for `nianbao batch --no-fork`)
+  fork   the same with fork-server kernels (stands in for `nianbao batch`)
+  floor  the same library work in warm processes with no kernel: the notebook's cells run in an
+         in-process IPython shell, then HTML and PDF as above (the cost of isolation is the gap)
+
+Every way renders the same N synthetic agencies (copies of data/2021/jiaozuo-jyj.yaml under
+other ids and names) into its own copy of the project, HTML + PDF + validation per report.
+Printed: seconds per report, reports per minute, ratio to the loop, fork's ratio to the floor,
+peak memory (PSS of the benchmark and all its descendants), and whether the executed notebooks
+and HTML pages of all ways are equal.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("notebooks", "templates", "data", "params", "expectations")
+SAMPLE, YEAR = "jiaozuo-jyj", 2021
+BIN = Path(sys.executable).parent
+
+
+# --- the synthetic project ------------------------------------------------------------------
+
+def make_project(dest: Path, count: int) -> list[str]:
+    """A project copy whose 2021 data are `count` renamed copies of the sample agency."""
+    for part in PROJECT_PARTS:
+        if (ROOT / part).exists():
+            shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb.*"))
+    (dest / "outputs").mkdir(exist_ok=True)
+    sample = (dest / "data" / str(YEAR) / f"{SAMPLE}.yaml").read_text(encoding="utf-8")
+    name = re.search(r"^agency: (.+)$", sample, re.M).group(1)
+    for path in (dest / "data" / str(YEAR)).glob("*.yaml"):
+        path.unlink()
+    for path in (dest / "params" / str(YEAR)).glob("*.yaml"):
+        path.unlink()
+    agencies = [f"synth-{i:03d}" for i in range(1, count + 1)]
+    for i, agency in enumerate(agencies, 1):
+        text = sample.replace(f"agency: {name}", f"agency: 合成市第{i}局", 1)
+        (dest / "data" / str(YEAR) / f"{agency}.yaml").write_text(text, encoding="utf-8")
+        (dest / "params" / str(YEAR) / f"{agency}.yaml").write_text(f"agency: {agency}\nyear: {YEAR}\n")
+    return agencies
+
+
+def out_dir(root: Path, agency: str) -> Path:
+    return root / "outputs" / str(YEAR) / agency
+
+
+# --- way 1: the user's loop -----------------------------------------------------------------
+
+def way_loop(root: Path, agencies: list[str], jobs: int) -> list[dict]:
+    from nianbao.publish import CHROMIUM_ARGS, find_chromium
+
+    env = {**os.environ, "NIANBAO_HOME": str(root)}
+    chromium = find_chromium()
+    for agency in agencies:
+        out = out_dir(root, agency)
+        out.mkdir(parents=True, exist_ok=True)
+        subprocess.run([BIN / "papermill", "notebooks/annual_report.ipynb", out / "report.ipynb", "-p", "agency", agency,
+                        "-p", "year", str(YEAR), "--cwd", "notebooks", "-k", "nianbao", "--no-progress-bar"],
+                       cwd=root, env=env, check=True, capture_output=True)
+        subprocess.run([BIN / "jupyter", "nbconvert", "--to", "html", "--template", "nianbao",
+                        f"--TemplateExporter.extra_template_basedirs={root / 'templates'}", out / "report.ipynb"],
+                       cwd=root, env=env, check=True, capture_output=True)
+        subprocess.run([chromium, "--headless", *CHROMIUM_ARGS, "--no-pdf-header-footer",
+                        f"--print-to-pdf={out / 'report.pdf'}", (out / "report.html").as_uri()],
+                       env=env, check=True, capture_output=True)
+    return []
+
+
+# --- ways 2 and 3: one driver, spawn workers, plain or forked kernels ---------------------------
+
+_worker: dict = {}
+
+
+def _driver_init(root: str, fork: bool) -> None:
+    import multiprocessing.util
+
+    from nianbao.forkserver import kernel_manager_class
+    from nianbao.publish import PdfPrinter
+
+    _worker.update(root=Path(root), printer=PdfPrinter(), manager=kernel_manager_class(fork))
+    multiprocessing.util.Finalize(None, _worker["printer"].close, exitpriority=10)
+
+
+def _driver_render(agency: str) -> dict:
+    from nianbao.render import render_report
+
+    result = render_report(agency, YEAR, root=_worker["root"], printer=_worker["printer"],
+                           engine_kwargs={"kernel_manager_class": _worker["manager"]})
+    return result.timings
+
+
+def _driver(root: Path, agencies: list[str], jobs: int, fork: bool) -> list[dict]:
+    from nianbao.forkserver import ADDRESS_ENV, start_server, stop_servers
+
+    os.environ["NIANBAO_HOME"] = str(root)
+    try:
+        server = None
+        if fork:  # one server for all workers: its preload is paid once (while they start), its pages shared
+            server = start_server(wait=False)
+            os.environ[ADDRESS_ENV] = server.address
+        with multiprocessing.get_context("spawn").Pool(jobs, _driver_init, (str(root), fork)) as pool:
+            if server is not None:
+                server.wait_ready()
+            timings = list(pool.imap_unordered(_driver_render, agencies))
+            pool.close()
+            pool.join()
+        return timings
+    finally:
+        os.environ.pop(ADDRESS_ENV, None)
+        stop_servers()
+
+
+def way_plain(root: Path, agencies: list[str], jobs: int) -> list[dict]:
+    return _driver(root, agencies, jobs, fork=False)
+
+
+def way_fork(root: Path, agencies: list[str], jobs: int) -> list[dict]:
+    return _driver(root, agencies, jobs, fork=True)
+
+
+# --- way 4: the floor -------------------------------------------------------------------------
+
+def _floor_init(root: str) -> None:
+    import multiprocessing.util
+
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import nianbao.execute  # noqa: F401 - registers the readable parameter translator
+    import nianbao.notebook  # noqa: F401 - warm: what the notebook imports
+    from nianbao.publish import PdfPrinter, html_exporter
+
+    class CollectResults(DisplayHook):
+        """The value of a cell's last expression, kept instead of printed."""
+
+        results: list = []
+
+        def start_displayhook(self):
+            pass
+
+        def write_output_prompt(self):
+            pass
+
+        def write_format_data(self, format_dict, md_dict=None):
+            self.results.append((format_dict, md_dict or {}))
+
+        def finish_displayhook(self):
+            pass
+
+    main = sys.modules["__main__"]
+    shell = InteractiveShell.instance()
+    sys.modules["__main__"] = main  # the shell installs its own; the pool's pickled tasks name ours
+    shell.displayhook = CollectResults(shell=shell, cache_size=shell.cache_size)
+    shell.display_trap.hook = shell.displayhook
+    html_exporter(Path(root) / "templates")
+    _worker.update(root=Path(root), printer=PdfPrinter(), shell=shell)
+    multiprocessing.util.Finalize(None, _worker["printer"].close, exitpriority=10)
+    with tempfile.TemporaryDirectory() as tmp:  # warm: Chromium started, one page printed
+        (Path(tmp) / "warm.html").write_text("<p>warm</p>")
+        _worker["printer"].print_pdf(Path(tmp) / "warm.html")
+
+
+def _execute_in_process(nb) -> None:
+    from IPython.utils.capture import capture_output
+
+    shell, main = _worker["shell"], sys.modules["__main__"]
+    shell.reset(new_session=True)
+    sys.modules["__main__"] = main
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        shell.displayhook.results.clear()
+        with capture_output() as captured:
+            result = shell.run_cell(cell.source, store_history=True)
+        outputs = []
+        for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)):
+            if text:
+                outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
+        outputs += [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata or {})
+                    for o in captured.outputs]
+        outputs += [nbformat.v4.new_output("execute_result", data=data, metadata=md,
+                                           execution_count=result.execution_count)
+                    for data, md in shell.displayhook.results]
+        cell.outputs, cell.execution_count = outputs, result.execution_count
+        sys.modules["__main__"] = main
+        if not result.success:
+            raise RuntimeError(f"cell failed: {result.error_in_exec or result.error_before_exec}")
+
+
+def _floor_render(agency: str) -> dict:
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from nianbao.publish import notebook_to_html
+    from nianbao.render import NOTEBOOK, load_params
+    from nianbao.sources import load_report
+
+    root = _worker["root"]
+    t0 = time.perf_counter()
+    params = load_params(root, YEAR, agency)
+    report = load_report(root / "data" / str(YEAR) / f"{agency}.yaml")
+    nb = parameterize_notebook(load_notebook_node(str(root / NOTEBOOK)), params)
+    os.chdir(root / "notebooks")
+    _execute_in_process(nb)
+    out = out_dir(root, agency)
+    out.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out / "report.ipynb")
+    t1 = time.perf_counter()
+    (out / "report.html").write_text(notebook_to_html(nb, root / "templates", report.title), encoding="utf-8")
+    t2 = time.perf_counter()
+    (out / "report.pdf").write_bytes(_worker["printer"].print_pdf(out / "report.html"))
+    return {"execute": t1 - t0, "html": t2 - t1, "pdf": time.perf_counter() - t2}
+
+
+def _noop(_):
+    time.sleep(0.2)
+    return os.getpid()
+
+
+def way_floor(root: Path, agencies: list[str], jobs: int) -> list[dict]:
+    os.environ["NIANBAO_HOME"] = str(root)
+    with multiprocessing.get_context("spawn").Pool(jobs, _floor_init, (str(root),)) as pool:
+        pool.map(_noop, range(jobs * 2), chunksize=1)  # warm: the floor excludes start-up
+        start = time.perf_counter()
+        timings = list(pool.imap_unordered(_floor_render, agencies))
+        timings.append({"_wall": time.perf_counter() - start})
+        pool.close()
+        pool.join()
+    return timings
+
+
+WAYS = {"loop": ("the user's loop: papermill CLI + nbconvert CLI + fresh Chromium", way_loop),
+        "plain": ("driver, plain kernels (as `nianbao batch --no-fork`)", way_plain),
+        "fork": ("driver, fork-server kernels + reused tab (as `nianbao batch`)", way_fork),
+        "floor": ("floor: warm processes, no kernel", way_floor)}
+
+
+# --- measuring and comparing ------------------------------------------------------------------
+
+class PeakMemory:
+    """Peak of the summed PSS of this process and all its descendants (shared pages counted once)."""
+
+    def __init__(self, interval: float = 0.2):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                return sum(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
+        except (OSError, ValueError):
+            return 0
+
+    def _run(self):
+        me = psutil.Process()
+        while not self._stop.is_set():
+            try:
+                pids = [me.pid] + [p.pid for p in me.children(recursive=True)]
+            except psutil.Error:
+                continue
+            self.peak = max(self.peak, sum(map(self._pss, pids)))
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def notebook_key(path: Path) -> list:
+    """What a report's executed notebook says: each code cell's count and outputs (no times,
+    ids or the injected-parameters source, which each tool writes its own way)."""
+    nb = nbformat.read(path, as_version=4)
+    key = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            outputs = [{k: v for k, v in o.items() if k != "metadata"} for o in cell.outputs]
+            key.append((cell.execution_count, outputs))
+    return key
+
+
+def html_key(path: Path) -> str:
+    # <title> differs with the CLI (the template reads it from resources the CLI cannot pass).
+    return re.sub(r"<title>.*?</title>", "", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+def compare(roots: dict[str, Path], agencies: list[str]) -> list[str]:
+    differences = []
+    base_way = next(iter(roots))
+    for agency in agencies:
+        base = out_dir(roots[base_way], agency)
+        for way, root in roots.items():
+            here = out_dir(root, agency)
+            if not (here / "report.pdf").is_file() or (here / "report.pdf").stat().st_size == 0:
+                differences.append(f"{way}/{agency}: no PDF")
+            if notebook_key(here / "report.ipynb") != notebook_key(base / "report.ipynb"):
+                differences.append(f"{way}/{agency}: executed notebook differs from {base_way}'s")
+            if html_key(here / "report.html") != html_key(base / "report.html"):
+                differences.append(f"{way}/{agency}: report.html differs from {base_way}'s")
+    return differences
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agencies", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated, of {', '.join(WAYS)}")
+    parser.add_argument("--keep", type=Path, help="render into this directory and keep it")
+    args = parser.parse_args(argv)
+    ways = args.ways.split(",")
+    base = args.keep or Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    roots, rows, stages = {}, {}, {}
+    try:
+        for way in ways:
+            roots[way] = base / way
+            agencies = make_project(roots[way], args.agencies)
+            print(f"{way}: {WAYS[way][0]} ...", file=sys.stderr, flush=True)
+            with PeakMemory() as memory:
+                start = time.perf_counter()
+                timings = WAYS[way][1](roots[way], agencies, args.jobs)
+                wall = time.perf_counter() - start
+            walls = [t["_wall"] for t in timings if "_wall" in t]
+            wall = walls[0] if walls else wall
+            busy = sum(t.get(k, 0) for t in timings for k in ("execute", "html", "pdf")) / args.jobs
+            rows[way] = (wall / len(agencies), memory.peak, wall - busy if busy else None)
+            stages[way] = {k: statistics.mean(t[k] for t in timings if k in t)
+                           for k in ("execute", "html", "pdf") if any(k in t for t in timings)}
+        differences = compare(roots, agencies)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+    print(f"\n{args.agencies} synthetic agencies, {args.jobs} workers, {os.cpu_count()} CPUs; HTML + PDF + validation per report\n")
+    print("| way | s/report | reports/min | vs loop | peak memory (PSS) | per report in a worker: execute / html / pdf "
+          "| start-up and idle, s |")
+    print("|---|---|---|---|---|---|---|")
+    loop = rows.get("loop", (None,))[0]
+    for way, (per, peak, overhead) in rows.items():
+        ratio = f"{loop / per:.1f}x" if loop else "—"
+        stage = " / ".join(f"{stages[way][k]:.2f}" for k in ("execute", "html", "pdf") if k in stages[way]) or "—"
+        idle = "—" if overhead is None else f"{overhead:.1f}"
+        print(f"| {WAYS[way][0]} | {per:.2f} | {60 / per:.0f} | {ratio} | {peak / 2**20:.0f} MB | {stage} | {idle} |")
+    if "fork" in rows and "floor" in rows:
+        print(f"\nfork-server driver vs floor: {rows['fork'][0] / rows['floor'][0]:.1f}x the floor's time per report")
+    print("outputs: " + ("all ways equal (executed notebooks and HTML)" if not differences else
+                         f"{len(differences)} DIFFERENCES:\n  " + "\n  ".join(differences)))
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,389 @@
+"""A report as pandas frames for GX: a few views stacked in each frame.
+
+A frame is one GX batch. Each frame stacks views (tidy tables of their own): a row belongs to
+one view (`view`) and leaves the other views' columns empty. Expectations on a view's wide
+columns skip rows where those columns are missing; expectations on shared columns select
+their rows with a row condition on `check`. Row conditions cost GX a pandas query over every
+column of the batch, so the row-conditioned views (cells, claims, structure) form the narrow
+frame `cells`, and the wide views (t2, t3, t3T, t4), which need no conditions, the frame `lines`.
+
+Views of a report (the format-version suite):
+- cells:     one row per table cell (表二/三/四): value, printed text, decimals, unit.
+- t2:        table 二 rows, columns  t2.<column key>
+- t3:        table 三 rows, columns  t3.<column key>            (row-wise: R9)
+- t3T:       table 三 columns, columns t3T.<row key>           (column-wise: R10, R11, R13)
+- t4:        table 四 groups (行政复议, 未经复议直接起诉, 复议后起诉), columns t4.<column key>
+- claims:    numbers the narrative states and the table cells they speak of (claims.py)
+- structure: headings, rows, the format version, the statements 六 owes (信息处理费) and the
+             marks of an unfinished draft, each expected against found text
+Views of two years (the cross-year suite, frame `years`): x3 (表三 carry-over), x2 (表二 this
+year and last).
+
+`check` selects rows for an expectation; `rule` names the rule a failing row breaks when one
+expectation serves several rules (every count cell is a non-negative integer: R1, R4, R12, R19).
+Every row carries the Chinese labels (table, row, column) a finding names; a view whose rows
+are table rows leaves `column` empty for the expectation's meta to fill, and vice versa.
+`ref` names the same cells by key, for machines (the notebook highlights them): "三|结转下年|自然人",
+several joined by ";"; a part left empty is named by the expectation (findings.cells_of).
+"""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pandas as pd
+
+from .. import formats, layout, newyear
+from ..formats import MONEY, Format
+from ..sources import Money, Report
+from . import claims as claims_module
+from .catalog import TABLE4_RULES, TYPE_RULES
+from .claims import Claim
+
+VIEW, LINE, ID, CHECK, RULE = "view", "line", "id", "check", "rule"
+TABLE, ROW, COLUMN = "table", "row", "column"  # where a finding points, in Chinese
+REF = "ref"  # the same place by key: table number|row key|column key (layout.CellKey), ';' between cells
+VALUE, TEXT, DECIMALS, UNIT = "value", "text", "decimals", "unit"  # cells
+STATED, FOUND, SECTION, QUOTE = "stated", "found", "section", "quote"  # claims
+EXPECTED, ACTUAL = "expected", "actual"  # structure
+COMMON = (VIEW, LINE, ID, CHECK, RULE, TABLE, ROW, COLUMN, REF)
+CELL_COLUMNS = (VALUE, TEXT, DECIMALS, UNIT)
+CLAIM_COLUMNS = (STATED, FOUND, SECTION, QUOTE)
+STRUCTURE_COLUMNS = (EXPECTED, ACTUAL)
+
+A_NUMBER = "数字"  # what a blank cell should hold: the `expected` of every blank-cell finding
+CELLS, LINES, YEARS = "cells", "lines", "years"  # the frames; an expectation's meta names its frame
+TEXT_BODY = "正文"
+WHOLE_ROW = "（整行）"
+WHOLE_REPORT = "全文"
+PREVIOUS = "上年"
+
+
+def table_name(section: str) -> str:
+    """表二 / 表三 / 表四: a table is named after the section that holds it."""
+    return f"表{section}"
+
+
+T2, T3, T4 = (table_name(n) for n in ("二", "三", "四"))
+
+
+def ref(table: str, row: str = "", column: str = "") -> str:
+    """One cell by key (table 表三 or 三); an empty row or column is left for the expectation to name."""
+    return f"{table.removeprefix('表')}|{row}|{column}"
+
+
+def refs(table: str, rows, columns) -> str:
+    """Every cell of rows × columns, as one `ref` value."""
+    return ";".join(ref(table, r, c) for r in rows for c in columns)
+
+
+def t2(key: str) -> str:
+    return f"t2.{key}"
+
+
+def t3(column_key: str) -> str:
+    return f"t3.{column_key}"
+
+
+def t3T(row_key: str) -> str:  # noqa: N802 - the transposed view
+    return f"t3T.{row_key}"
+
+
+def t4(column: str) -> str:
+    return f"t4.{column}"
+
+
+def x2(key: str, previous: bool = False) -> str:
+    return f"x2.{PREVIOUS}.{key}" if previous else f"x2.{key}"
+
+
+# Table 三 row keys the rules name (declared in formats._table3_rows).
+NEW, CARRIED_IN, RESULTS_TOTAL, CARRIED_OUT = "本年新收", "上年结转", "办理结果总计", "结转下年"
+X3_THIS, X3_PREVIOUS = f"x3.{CARRIED_IN}", f"x3.上年.{CARRIED_OUT}"
+
+
+def table2_columns(fmt: Format) -> list[str]:
+    return list(dict.fromkeys(c.key for b in fmt.table2 for c in b.columns))
+
+
+def group_label(fmt: Format, key: str) -> str:
+    group = next(g for g in fmt.table4_groups if g.key == key)
+    return f"{group.parent}·{group.label}" if group.parent else group.label
+
+
+def column_label(report: Report, column) -> str:
+    return layout.fee_label(report) if column.label == formats.FEE_LABEL_2021 else column.label
+
+
+# ------------------------------------------------------------------ values
+def number(cell) -> float:
+    """A cell as a float for GX; NaN when blank or not a number (the text column keeps what it was)."""
+    if isinstance(cell, bool):
+        return math.nan
+    if isinstance(cell, Money):
+        return float(cell.amount)
+    if isinstance(cell, (int, float, Decimal)):
+        return float(cell)
+    return math.nan
+
+
+def decimals(cell) -> float:
+    if isinstance(cell, Money):
+        exponent = cell.amount.as_tuple().exponent
+        return float(max(0, -exponent)) if isinstance(exponent, int) else math.nan
+    return 0.0 if isinstance(cell, int) and not isinstance(cell, bool) else math.nan
+
+
+def _cells(row: list | None, n: int) -> list:
+    """A row's n cells; a missing or short row (R28 reports it) is padded with blanks."""
+    return ((list(row) if isinstance(row, list) else []) + [None] * n)[:n]
+
+
+# ------------------------------------------------------------------ the report frame
+class _Frame:
+    def __init__(self, columns: list[str]):
+        self.columns = list(COMMON) + columns
+        self.rows: list[dict] = []
+
+    def add(self, view: str, line: str, *, check=None, rule=None, table=None, row=None, column=None, ref=None,
+            **values) -> None:
+        self.rows.append({VIEW: view, LINE: line, ID: f"{view}|{line}", CHECK: check, RULE: rule, TABLE: table,
+                          ROW: row, COLUMN: column, REF: ref, **values})
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.rows, columns=self.columns)
+        text = set(COMMON) | {TEXT, UNIT, SECTION, QUOTE, EXPECTED, ACTUAL}
+        for name in df.columns:
+            df[name] = df[name].astype(object) if name in text else df[name].astype(float)
+        return df
+
+
+def line_columns(fmt: Format) -> list[str]:
+    """The wide columns of the `lines` frame of this format version."""
+    return ([t2(k) for k in table2_columns(fmt)] + [t3(c.key) for c in fmt.table3_columns]
+            + [t3T(r.key) for r in fmt.table3_rows] + [t4(c.key) for c in fmt.table4_columns])
+
+
+def cell_rules(fmt: Format) -> dict:
+    """Block item (表二) or table name (表三, 表四) → the rule that checks its cells' types."""
+    rules = TYPE_RULES[fmt.version]
+    assert len(rules["二"]) == len(fmt.table2), f"TYPE_RULES does not fit the {fmt.version} table 二"
+    return {**dict(zip((b.item for b in fmt.table2), rules["二"])), T3: rules["三"], T4: rules["四"]}
+
+
+def cell_check(kind: str, rule: str) -> str:
+    """The `check` of a cell: its kind; money cells also name their rule (R5 and R8 differ on units)."""
+    return f"{kind}:{rule}" if kind == MONEY else kind
+
+
+def cell_checks(fmt: Format) -> list[str]:
+    rules = cell_rules(fmt)
+    kinds = [(c.kind, rules[b.item]) for b in fmt.table2 for c in b.columns]
+    kinds += [(c.kind, rules[T3]) for c in fmt.table3_columns] + [(c.kind, rules[T4]) for c in fmt.table4_columns]
+    return list(dict.fromkeys(cell_check(k, r) for k, r in kinds))
+
+
+# A claim's kind → (the `check` that selects it for an expectation, the rule it answers to).
+CLAIM_CHECKS = {"R20": ("claim", "R20"), "R21": ("claim", "R21"), "R23": ("claim", "R23"), "R25": ("claim", "R25"),
+                "R22=": ("claim:warning", "R22"), "R23q": ("claim:warning", "R23"), "R22<=": ("claim:at-most", "R22")}
+
+
+def report_frames(report: Report, claims: list[Claim] | None = None) -> dict[str, pd.DataFrame]:
+    """{'cells': …, 'lines': …}: every view of one report."""
+    fmt = report.format
+    c = _Frame(list(CELL_COLUMNS + CLAIM_COLUMNS + STRUCTURE_COLUMNS))
+    _add_cells(c, report)
+    for i, claim in enumerate(claims if claims is not None else claims_module.read_claims(report), 1):
+        _add_claim(c, report, f"c{i}", claim)
+    _add_structure(c, report)
+    f = _Frame(line_columns(fmt))
+    for block in fmt.table2:
+        for label in block.rows:
+            cells = _cells(report.table2.get(label), len(block.columns))
+            f.add("t2", label, table=T2, row=label, ref=ref(T2, label),
+                  **{t2(c.key): number(v) for c, v in zip(block.columns, cells)})
+    col_keys = [c.key for c in fmt.table3_columns]
+    for row in fmt.table3_rows:
+        cells = _cells(report.table3.get(row.key), len(col_keys))
+        f.add("t3", row.key, table=T3, row=fmt.table3_row_label(row.key), ref=ref(T3, row.key),
+              **{t3(k): number(v) for k, v in zip(col_keys, cells)})
+    for i, column in enumerate(fmt.table3_columns):
+        f.add("t3T", column.key, table=T3, column=column.label, ref=ref(T3, column=column.key),
+              **{t3T(r.key): number(_cells(report.table3.get(r.key), len(col_keys))[i]) for r in fmt.table3_rows})
+    for group, rule in zip(fmt.table4_groups, TABLE4_RULES):
+        cells = _cells(report.table4.get(group.key), len(fmt.table4_columns))
+        f.add("t4", group.key, rule=rule, table=T4, row=group_label(fmt, group.key), ref=ref(T4, group.key),
+              **{t4(c.key): number(v) for c, v in zip(fmt.table4_columns, cells)})
+    return {CELLS: c.frame(), LINES: f.frame()}
+
+
+def _add_cells(f: _Frame, report: Report) -> None:
+    fmt = report.format
+    rules = cell_rules(fmt)
+    tables = [(T2, block, label, label, block.columns, report.table2.get(label))
+              for block in fmt.table2 for label in block.rows]
+    tables += [(T3, None, r.key, fmt.table3_row_label(r.key), fmt.table3_columns, report.table3.get(r.key))
+               for r in fmt.table3_rows]
+    tables += [(T4, None, g.key, group_label(fmt, g.key), fmt.table4_columns, report.table4.get(g.key))
+               for g in fmt.table4_groups]
+    for table, block, key, row_label, columns, cells in tables:
+        if cells is None:  # a missing row is one R28 finding, not a blank in every cell
+            continue
+        rule = rules[block.item] if block is not None else rules[table]
+        for column, cell in zip(columns, _cells(cells, len(columns))):
+            values = {VALUE: number(cell), DECIMALS: decimals(cell),
+                      TEXT: None if cell is None else layout.cell_text(cell),
+                      UNIT: None if cell is None else cell.unit if isinstance(cell, Money) else ""}
+            f.add("cells", f"{table}|{row_label}|{column.key}", check=cell_check(column.kind, rule), rule=rule,
+                  table=table, row=row_label, column=column_label(report, column), ref=ref(table, key, column.key),
+                  **values)
+
+
+def _expand_rows(fmt: Format, keys: tuple[str, ...]) -> list[str]:
+    """Row keys with '不予公开.*' (the group) and '其他处理*' (the 2019 row or the 2021 group) spelt out."""
+    out = []
+    for key in keys:
+        out += [k for k in fmt.table3_keys if k.startswith(key.rstrip("*"))] if key.endswith("*") else [key]
+    return out
+
+
+def _sum(values) -> float:
+    values = [number(v) for v in values]
+    return math.nan if not values or any(math.isnan(v) for v in values) else sum(values)
+
+
+def _claim_target(report: Report, claim: Claim) -> tuple[float, str, str, str, str]:
+    """(the table's value, table, row label, column label, ref) of the cells a claim speaks of."""
+    fmt = report.format
+    if claim.table == claims_module.T3:
+        rows = _expand_rows(fmt, claim.rows)
+        index = {c.key: i for i, c in enumerate(fmt.table3_columns)}
+        values = [_cells(report.table3.get(r), 7)[index[c]] if r in fmt.table3_keys else None for r in rows for c in claim.columns]
+        groups = {fmt.table3_row(r).group for r in rows}
+        row_label = groups.pop() if len(rows) > 1 and len(groups) == 1 and "" not in groups \
+            else "+".join(fmt.table3_row_label(r) for r in rows)
+        col_label = "+".join(c.label for c in fmt.table3_columns if c.key in claim.columns)
+        return _sum(values), T3, row_label, col_label, refs(T3, [r for r in rows if r in fmt.table3_keys], claim.columns)
+    if claim.table == claims_module.T4:
+        index = {c.key: i for i, c in enumerate(fmt.table4_columns)}
+        values = [_cells(report.table4.get(g), 5)[index[c]] for g in claim.rows for c in claim.columns]
+        row_label = formats.TABLE4_LITIGATION if len(claim.rows) > 1 else group_label(fmt, claim.rows[0])
+        return (_sum(values), T4, row_label, "+".join(c.label for c in fmt.table4_columns if c.key in claim.columns),
+                refs(T4, claim.rows, claim.columns))
+    if claim.table == claims_module.T2:
+        row = claim.rows[0]
+        block = fmt.table2_rows[row]
+        index = [c.key for c in block.columns].index(claim.columns[0])
+        column = block.columns[index]
+        return (_sum([_cells(report.table2.get(row), len(block.columns))[index]]), T2, row, column_label(report, column),
+                ref(T2, row, column.key))
+    heading = report.heading(claim.section)
+    return float(sum(claim.parts)), TEXT_BODY, heading, "列举", ""
+
+
+def _add_claim(f: _Frame, report: Report, line: str, claim: Claim) -> None:
+    found, table, row, column, cells = _claim_target(report, claim)
+    check, rule = CLAIM_CHECKS[claim.check]
+    f.add("claims", line, check=check, rule=rule, table=table, row=row, column=column, ref=cells,
+          **{STATED: float(claim.stated), FOUND: found, SECTION: report.heading(claim.section), QUOTE: claim.quote})
+
+
+def _add_structure(f: _Frame, report: Report) -> None:
+    fmt = report.format
+    for section in fmt.sections:
+        found = " ".join((report.heading(section.number) or "").split())
+        if section.narrative_required and not (report.sections.get(section.number) or "").strip():
+            found = f"{found}（缺正文）"
+        f.add("structure", f"heading.{section.number}", check="structure", rule="R27", table=TEXT_BODY,
+              row=section.heading, column="标题", **{EXPECTED: section.heading, ACTUAL: found})
+    declared = [(T2, label, fmt.table2_rows[label].columns, report.table2) for label in fmt.table2_rows]
+    declared += [(T3, r.key, fmt.table3_columns, report.table3) for r in fmt.table3_rows]
+    declared += [(T4, g.key, fmt.table4_columns, report.table4) for g in fmt.table4_groups]
+    labels = {T2: lambda k: k, T3: lambda k: fmt.table3_row_label(k) if k in fmt.table3_keys else k,
+              T4: lambda k: group_label(fmt, k) if k in [g.key for g in fmt.table4_groups] else k}
+    for table, key, columns, rows in declared:
+        cells = rows.get(key)
+        found = f"{len(cells)} 个单元格" if isinstance(cells, list) else "缺此行"
+        f.add("structure", f"row.{table}.{key}", check="structure", rule="R28", table=table, row=labels[table](key),
+              column=WHOLE_ROW, ref=refs(table, [key], [c.key for c in columns]),
+              **{EXPECTED: f"{len(columns)} 个单元格", ACTUAL: found})
+    for table, rows, keys in ((T2, report.table2, fmt.table2_rows), (T3, report.table3, fmt.table3_keys),
+                              (T4, report.table4, [g.key for g in fmt.table4_groups])):
+        for key in rows:
+            if key not in keys:
+                f.add("structure", f"row.{table}.{key}", check="structure", rule="R28", table=table, row=str(key),
+                      column=WHOLE_ROW, **{EXPECTED: "无此行", ACTUAL: "多出此行"})
+    due = formats.FORMATS[formats.version_for_year(report.year)]
+    # 2019: 60号 only encouraged the unified format ("确实存在现实困难的，可参照统一格式发布").
+    check = "structure:warning" if report.year == formats.FIRST_YEAR else "structure"
+    f.add("structure", "version", check=check, rule="R29", table=WHOLE_REPORT, row="格式版本", column="",
+          **{EXPECTED: layout.version_of(due), ACTUAL: layout.version_of(fmt)})
+    _add_draft(f, report)
+    if fmt.version == "2021":
+        _add_fees(f, report)
+
+
+DRAFT_DONE = "按本年情况改写，并删除草稿标记行"
+
+
+def _add_draft(f: _Frame, report: Report) -> None:
+    """A source `nianbao new` started: each text part still carrying the marker, and the flag."""
+    marked = newyear.draft_sections(report)
+    parts = [("preamble", "前言")] if report.preamble else []
+    parts += [(s.number, report.heading(s.number)) for s in report.format.sections if s.number in report.sections]
+    for part, label in parts:
+        actual = f"仍有草稿标记行“{newyear.DRAFT_MARK}”" if part in marked else DRAFT_DONE
+        f.add("structure", f"draft.{part}", check="structure", rule="DRAFT", table=TEXT_BODY, row=label, column="草稿标记",
+              **{EXPECTED: DRAFT_DONE, ACTUAL: actual})
+    flag = report.options.get("draft")
+    f.add("structure", "draft.options", check="structure", rule="DRAFT", table=WHOLE_REPORT, row="源数据",
+          column="options.draft", **{EXPECTED: "定稿（删去 options.draft）",
+                                     ACTUAL: "草稿（options.draft: true）" if flag else "定稿（删去 options.draft）"})
+
+
+def _add_fees(f: _Frame, report: Report) -> None:
+    """2021 section 六 and 信息处理费 (30号: "收取信息处理费情况在此处报告"): R26 that it is reported,
+    R15 that it fits table 三 — fee notices that went unpaid (（六）2), fees with no application answered."""
+    fmt = report.format
+    statement = claims_module.fee_statement(report)
+    six = report.heading("六")
+    said = "报告信息处理费收取情况（收取金额或未收取）"
+    f.add("structure", "fee.R26", check="structure:warning", rule="R26", table=TEXT_BODY, row=six, column="信息处理费",
+          **{EXPECTED: said, ACTUAL: said if statement else "未提及信息处理费"})
+    unpaid = number(_cells(report.table3.get("其他处理.2"), 7)[-1])
+    expected = f"在“{six}”报告收费情况（表中 {unpaid:g} 件逾期未缴费，即发出过收费通知）" if unpaid > 0 else ""
+    f.add("structure", "fee.R15.unpaid", check="structure:warning", rule="R15", table=T3,
+          row=fmt.table3_row_label("其他处理.2"), column=fmt.table3_columns[-1].label,
+          ref=ref(T3, "其他处理.2", fmt.table3_columns[-1].key),
+          **{EXPECTED: expected, ACTUAL: f"“{six}”未提及收费" if expected and not statement else expected})
+    done = number(_cells(report.table3.get(RESULTS_TOTAL), 7)[-1])
+    charged = statement.charged if statement else ""
+    expected = f"大于 0（“{six}”称收取信息处理费 {charged}）" if charged and done == 0 else ""
+    f.add("structure", "fee.R15.charged", check="structure:warning", rule="R15", table=T3,
+          row=fmt.table3_row_label(RESULTS_TOTAL), column=fmt.table3_columns[-1].label,
+          ref=ref(T3, RESULTS_TOTAL, fmt.table3_columns[-1].key), **{EXPECTED: expected, ACTUAL: "0" if expected else ""})
+
+
+# ------------------------------------------------------------------ two years
+def cross_year_columns() -> list[str]:
+    keys = list(dict.fromkeys(k for fmt in formats.FORMATS.values() for k in table2_columns(fmt)))
+    return [X3_THIS, X3_PREVIOUS] + [x2(k) for k in keys] + [x2(k, previous=True) for k in keys]
+
+
+def cross_year_frames(report: Report, previous: Report) -> dict[str, pd.DataFrame]:
+    """This year's report beside last year's (same format version, checked by the caller)."""
+    fmt = report.format
+    f = _Frame(cross_year_columns())
+    for i, column in enumerate(fmt.table3_columns):
+        f.add("x3", column.key, table=T3, row=fmt.table3_row_label(CARRIED_IN), column=column.label,
+              ref=ref(T3, CARRIED_IN, column.key),
+              **{X3_THIS: number(_cells(report.table3.get(CARRIED_IN), 7)[i]),
+                 X3_PREVIOUS: number(_cells(previous.table3.get(CARRIED_OUT), 7)[i])})
+    for block in fmt.table2:
+        for label in block.rows:
+            now = _cells(report.table2.get(label), len(block.columns))
+            before = _cells(previous.table2.get(label), len(block.columns))
+            values = {x2(c.key): number(v) for c, v in zip(block.columns, now)}
+            values.update({x2(c.key, previous=True): number(v) for c, v in zip(block.columns, before)})
+            f.add("x2", label, table=T2, row=label, ref=ref(T2, label), **values)
+    return {YEARS: f.frame()}

@@ -1,0 +1,222 @@
+"""The per-report task of a batch: one plain, picklable function that the local worker pool and
+Dask distributed both run.
+
+A task carries its inputs as bytes (the notebook, suites and templates shared by all reports in a
+Bundle; the parameters and sources of one report in a Job), rebuilds a small project from them in
+a temporary directory, renders there and returns every output as bytes. The client writes them,
+so workers need no shared disk, and what a report was made from is exactly what the client hashed.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import provenance
+from .errors import NianbaoError, RenderError
+
+DEFAULT_TIMEOUT = 600  # seconds per report
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What every report of a batch shares: project-relative path → content."""
+
+    files: dict[str, bytes]
+    digest: str
+
+
+@dataclass(frozen=True)
+class Job:
+    agency: str  # the agency id (file name)
+    year: int
+    params: dict
+    files: dict[str, bytes]  # params/Y/id.yaml, data/Y/id.yaml, data/Y-1/id.yaml when present
+    cache_key: str | None = None
+    context: dict = field(default_factory=dict)  # batch-wide facts for the manifest (project commit)
+
+
+@dataclass
+class JobResult:
+    agency: str
+    year: int
+    status: str  # ok | failed
+    files: dict[str, bytes]  # output name → content, manifest.json included
+    manifest: dict
+    error: dict | None = None
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    worker: str = ""
+
+
+def bundle_from(root: Path) -> Bundle:
+    files = {provenance.relative(path, root): path.read_bytes() for _, path in provenance.shared_files(root)
+             if path.is_file()}
+    digest = provenance.sha256_bytes("\n".join(f"{k}\0{provenance.sha256_bytes(v)}" for k, v in sorted(files.items()))
+                                     .encode())
+    return Bundle(files, digest)
+
+
+# ------------------------------------------------------------------ per-process state
+_state = threading.local()
+_base: dict[int, Path] = {}
+
+
+def _process_dir() -> Path:
+    """A private scratch directory for this worker process, removed when it exits."""
+    pid = os.getpid()
+    if pid not in _base:
+        _base[pid] = Path(tempfile.mkdtemp(prefix=f"nianbao-worker-{pid}-"))
+        atexit.register(shutil.rmtree, _base[pid], True)
+    return _base[pid]
+
+
+def sweep_scratch() -> None:
+    """Remove the scratch directories of worker processes that are gone (a worker killed at its
+    hard deadline cannot clean up after itself)."""
+    for folder in Path(tempfile.gettempdir()).glob("nianbao-worker-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError):
+            pass
+
+
+def printer():
+    """One Chromium with one reused tab per worker process (and thread: playwright's sync API
+    belongs to the thread that started it)."""
+    from .publish import PdfPrinter
+
+    if getattr(_state, "printer", None) is None or _state.pid != os.getpid():
+        _state.printer, _state.pid = PdfPrinter(), os.getpid()
+        atexit.register(_state.printer.close)
+    return _state.printer
+
+
+def _printer_or_none():
+    """No Chromium: render_into writes the HTML and says how to install it."""
+    from .publish import ChromiumMissing
+
+    try:
+        return printer()
+    except ChromiumMissing:
+        return None
+
+
+def close_worker() -> None:
+    if getattr(_state, "printer", None) is not None:
+        _state.printer.close()
+        _state.printer = None
+
+
+def _bundle_dir(bundle: Bundle) -> Path:
+    folder = _process_dir() / f"bundle-{bundle.digest[:16]}"
+    if not folder.is_dir():
+        tmp = Path(tempfile.mkdtemp(dir=_process_dir()))
+        for rel, data in bundle.files.items():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / rel).write_bytes(data)
+        os.rename(tmp, folder)
+    return folder
+
+
+@contextmanager
+def job_project(job: Job, bundle: Bundle):
+    """A throwaway project holding exactly the job's inputs; NIANBAO_HOME points at it meanwhile
+    (the kernel inherits it). A worker runs one job at a time."""
+    shared = _bundle_dir(bundle)
+    root = Path(tempfile.mkdtemp(prefix=f"job-{job.agency}-", dir=_process_dir()))
+    for top in sorted({Path(rel).parts[0] for rel in bundle.files}):
+        if top == "notebooks":  # the kernel's cwd: its own copy, so nothing a report writes there lingers
+            shutil.copytree(shared / top, root / top)
+        else:
+            (root / top).symlink_to(shared / top, target_is_directory=True)
+    for rel, data in job.files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    (root / "work").mkdir()
+    old = os.environ.get("NIANBAO_HOME")
+    os.environ["NIANBAO_HOME"] = str(root)
+    try:
+        yield root
+    finally:
+        if old is None:
+            os.environ.pop("NIANBAO_HOME", None)
+        else:
+            os.environ["NIANBAO_HOME"] = old
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ the task
+def render_job(job: Job, bundle: Bundle, *, pdf: bool = True, timeout: float = DEFAULT_TIMEOUT,
+               engine: dict | None = None) -> JobResult:
+    """Render one report from its inputs and return its outputs; never raises for a failed report.
+
+    engine: keyword arguments for papermill/nbclient, e.g. {"kernel_manager_class": ...}."""
+    from .render import render_into
+    from .sources import load_report
+
+    # papermill logs a dead kernel or a timeout as it happens; the failure record says it better
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    t0, started = time.perf_counter(), provenance.now()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    name = ""
+    with job_project(job, bundle) as root:
+        work = root / "work"
+        try:
+            report = load_report(provenance.data_dir(root, job.params) / str(job.year) / f"{job.agency}.yaml")
+            name = report.agency
+            result = render_into(work, root, job.params, report, printer=_printer_or_none() if pdf else None, pdf=pdf,
+                                 report_timeout=timeout, cache_key=job.cache_key, context=job.context,
+                                 **(engine or {}))
+            return JobResult(job.agency, job.year, "ok", _read_outputs(work), result.manifest,
+                             warnings=result.warnings, seconds=time.perf_counter() - t0, worker=worker)
+        except RenderError as error:
+            failure = {"cause": error.cause, "cell": error.cell, "ename": error.ename, "evalue": error.evalue,
+                       "source": _first_lines(error.source), "message": str(error).replace(str(work), "<report>")}
+        except NianbaoError as error:  # the source or the parameters are unreadable
+            failure = {"cause": "input", "cell": None, "ename": type(error).__name__, "evalue": str(error),
+                       "source": "", "message": str(error).replace(str(root) + os.sep, "")}
+        except Exception as error:  # noqa: BLE001 - one report's failure must not stop the batch
+            failure = {"cause": "internal", "cell": None, "ename": type(error).__name__, "evalue": str(error),
+                       "source": "", "message": "".join(traceback.format_exception(error))[-4000:]}
+        manifest = failure_record(work, root, job, failure, started, name)
+        return JobResult(job.agency, job.year, "failed", _read_outputs(work), manifest, error=failure,
+                         seconds=time.perf_counter() - t0, worker=worker)
+
+
+def failure_record(work: Path, root: Path, job: Job, failure: dict, started: str, name: str = "") -> dict:
+    """Seal what a failed report leaves: its error and, when papermill wrote it, the executed
+    notebook with the error banner at the failing cell. Nothing else (no HTML, no PDF)."""
+    import nbformat
+
+    for path in work.iterdir():
+        if path.name != "report.ipynb":
+            path.unlink()
+    nb = nbformat.read(str(work / "report.ipynb"), as_version=4) if (work / "report.ipynb").is_file() else None
+    inputs = (provenance.report_inputs(root, job.year, job.agency, job.params) + provenance.shared_inputs(root))
+    manifest = provenance.build_manifest(
+        agency=job.agency, year=job.year, name=name, title="", status="failed", parameters=job.params, inputs=inputs,
+        outputs={}, started=started, finished=provenance.now(), cache_key=job.cache_key,
+        findings={"known": False, **{s: 0 for s in provenance.SEVERITIES}}, error=failure, context=job.context)
+    return provenance.seal(work, nb, manifest)
+
+
+def _read_outputs(work: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(work.iterdir()) if p.is_file()}
+
+
+def _first_lines(source: str, n: int = 3) -> str:
+    lines = (source or "").splitlines()
+    return "\n".join(lines[:n]) + ("\n…" if len(lines) > n else "")
