@@ -1,7 +1,6 @@
 """Run the report notebook with papermill: readable parameters, a fresh kernel, a hard timeout."""
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -64,8 +63,8 @@ def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
 
     timeout bounds each cell; report_timeout (seconds) bounds the whole report: every cell gets
     what is left of it. engine_kwargs go to papermill and nbclient (e.g. kernel_manager_class)."""
-    env_home = os.environ.setdefault("NIANBAO_HOME", str(Path(cwd).resolve().parent))
-    del env_home
+    # No NIANBAO_HOME needed: the kernel starts in <project>/notebooks and nianbao.paths.project_dir()
+    # finds the project from there (an explicit NIANBAO_HOME in our environment still wins).
     engine_kwargs.setdefault("kernel_name", ensure_kernel())
     engine_kwargs.setdefault("coalesce_streams", True)  # under load a print can arrive in several chunks
     # The kernel's own log (e.g. its warning about TCP without encryption) is noise on our terminal.
