@@ -62,7 +62,8 @@ class WriteError(NianbaoError):
 class RenderError(NianbaoError):
     """A report whose execution or rendering failed; carries the failing cell when known.
 
-    cause: 'exception' (a cell raised), 'timeout' (the report ran past its time), 'kernel-died'."""
+    cause: 'exception' (a cell raised), 'timeout' (the report ran past its time), 'kernel-died',
+    'pdf' (Chromium could not print it)."""
 
     exit_code = 1
 

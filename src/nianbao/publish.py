@@ -80,7 +80,7 @@ class PdfPrinter:
                     detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
                     raise RenderError(f"Chromium 打印 PDF 失败（已重启一次仍失败）：{detail}",
                                       f"Chromium failed to print the PDF (also after one restart): {detail}",
-                                      file=str(html_path)) from None
+                                      file=str(html_path), cause="pdf") from None
         raise AssertionError("unreachable")
 
     def close(self):
