@@ -111,32 +111,23 @@ UNSHARE = ["unshare", "--user", "--map-root-user", "--mount"]  # works for root 
 # unprivileged user namespaces (Debian's default), for an ordinary user too
 
 
-def disk_full(project: Path, size: str = "4m", leave: int = 24 * 1024) -> dict:
-    """Render the sample on a full tmpfs outputs/ holding a good report, then with space again."""
+def disk_full(project: Path, size: str = "4m", leave: int = 8 * 1024) -> dict:
+    """Render the sample on a full tmpfs outputs/ holding a good report (the next run, with space
+    again, is test_hostile_render's last test)."""
     out = project / "outputs"
-    saved = Path(tempfile.mkdtemp()) / "outputs"
-    shutil.copytree(out, saved, symlinks=True)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(out)], check=True)
-    shutil.copytree(saved, out, symlinks=True, dirs_exist_ok=True)
+    with tempfile.TemporaryDirectory() as saved:  # the good report, copied onto the tmpfs mounted over it
+        shutil.copytree(out, Path(saved) / "outputs", symlinks=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(out)], check=True)
+        shutil.copytree(Path(saved) / "outputs", out, symlinks=True, dirs_exist_ok=True)
     before = tree(out)
     filler = out / "filler"
     fill(filler, leave)
     argv = ["render", "--agency", "jiaozuo-jyj", "--year", "2021", "--no-pdf"]
     full_status, full_err = run_cli(argv)
     after = {k: v for k, v in tree(out).items() if k != "filler"}
-    filler.unlink()
-    from nianbao.errors import NianbaoError
-    from nianbao.render import render_report
-
-    try:  # the library call: the command's exit status also reflects the rules' findings
-        next_status, next_err = 0, ""
-        render_report("jiaozuo-jyj", 2021, root=project, pdf=False)
-    except NianbaoError as error:
-        next_status, next_err = error.exit_code, str(error)
     return {"mounted": subprocess.run(["findmnt", "-n", "-o", "FSTYPE", str(out)], capture_output=True,
                                       text=True).stdout.strip(),
-            "before": before, "full_status": full_status, "full_err": full_err, "after": after,
-            "next_status": next_status, "next_err": next_err, "next": tree(out)}
+            "before": before, "full_status": full_status, "full_err": full_err, "after": after}
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ BAD_SOURCES = [  # (id, file text or bytes, words the message must hold)
     ("billion laughs", BOMB + SAMPLE_TEXT.replace("  六: 2021年全年无其他需要报告的事项。", "  六: *a8"),
      ["aliases (*name) are not allowed", "line 2"]),
     ("list as a key", SAMPLE_TEXT + "? [a, b]\n: 1\n", ["a key must be a plain value"]),
+    ("nested thousands deep", SAMPLE_TEXT + "deep: " + "[" * 5000 + "]" * 5000 + "\n", ["nested more than 32 levels"]),
     ("python object tag", SAMPLE_TEXT.replace("year: 2021", "year: !!python/object/apply:os.system [touch PWNED]"),
      ["not valid YAML", "python/object"]),
     ("narrative a set", SAMPLE_TEXT.replace("  六: 2021年全年无其他需要报告的事项。", "  六: !!set {a, b}"),

@@ -132,16 +132,28 @@ def undecodable(raw: bytes, file: str, error: UnicodeDecodeError, encoding: str)
         file=file)
 
 
+MAX_YAML_DEPTH = 32  # a source nests three levels (table → row → cells)
+
+
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently), keys that are
     not plain values, and aliases: a source needs none, and nested aliases expand exponentially
     (「billion laughs」: a few lines that become gigabytes once printed in an error message)."""
 
+    depth = 0
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.events.AliasEvent):
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed (不允许使用别名)",
                                               self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_YAML_DEPTH:  # PyYAML recurses per level: [[[[… thousands deep overflows the stack
+            raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep (嵌套过深)",
+                                              self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_mapping(loader, node, deep=False):
