@@ -14,6 +14,7 @@ from nianbao.cli import main
 from nianbao.errors import NianbaoError
 
 from conftest import ROOT
+from hostile_helpers import edit_lines, line_edits
 
 SAMPLE_TEXT = (ROOT / "data" / "2021" / "jiaozuo-jyj.yaml").read_text(encoding="utf-8")
 CELL = "行政规范性文件: [23, 0, 23]"
@@ -24,6 +25,9 @@ def with_cell(value: str) -> str:
 
 
 CELL_FIELD = "table2.行政规范性文件[本年制发件数]"
+NEWLINE = b"\n"
+BOMB = 'x0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"x{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))  # 9**9 strings once expanded
 BAD_SOURCES = [  # (id, file text or bytes, words the message must hold)
     ("not yaml", "agency: [焦作\n  year: 2021: :\n", ["not valid YAML", "line"]),
     ("empty file", "", ["top level", "mapping"]),
@@ -54,7 +58,24 @@ BAD_SOURCES = [  # (id, file text or bytes, words the message must hold)
     ("money negative", SAMPLE_TEXT.replace("行政事业性收费: [299]", "行政事业性收费: [-299]"), ["table2.行政事业性收费", "non-negative amount"]),
     ("money nan", SAMPLE_TEXT.replace("行政事业性收费: [299]", "行政事业性收费: [.nan]"), ["table2.行政事业性收费", "amount"]),
     ("invalid bytes", SAMPLE_TEXT.encode("utf-8")[:200] + b"\xff\xfe\xfa\x00\x81" + SAMPLE_TEXT.encode("utf-8")[200:],
-     ["offset", "UTF-8"]),
+     ["not UTF-8 text", f"line {SAMPLE_TEXT.encode('utf-8')[:200].count(NEWLINE) + 1}, byte offset 200"]),
+    ("GBK with an invalid byte", SAMPLE_TEXT[:60].encode("gbk") + b"\x81\x20" + SAMPLE_TEXT[60:].encode("gbk"),
+     ["not UTF-8 or GB18030 text", f"byte offset {len(SAMPLE_TEXT[:60].encode('gbk'))}"]),
+    ("UTF-16 cut mid-character", SAMPLE_TEXT.encode("utf-16")[:-1], ["not UTF-16 text"]),
+    ("NUL in a narrative", SAMPLE_TEXT.replace("无其他需要报告的事项", "无其他\x00事项"), ["not valid YAML", "line"]),
+    ("billion laughs", BOMB + SAMPLE_TEXT.replace("  六: 2021年全年无其他需要报告的事项。", "  六: *a8"),
+     ["aliases (*name) are not allowed", "line 2"]),
+    ("list as a key", SAMPLE_TEXT + "? [a, b]\n: 1\n", ["a key must be a plain value"]),
+    ("nested thousands deep", SAMPLE_TEXT + "deep: " + "[" * 5000 + "]" * 5000 + "\n", ["nested more than 32 levels"]),
+    ("python object tag", SAMPLE_TEXT.replace("year: 2021", "year: !!python/object/apply:os.system [touch PWNED]"),
+     ["not valid YAML", "python/object"]),
+    ("narrative a set", SAMPLE_TEXT.replace("  六: 2021年全年无其他需要报告的事项。", "  六: !!set {a, b}"),
+     ["sections.六", "text"]),
+    ("year a date", SAMPLE_TEXT.replace("year: 2021", "year: 2021-12-31"), ["year", "four-digit"]),
+    ("terminal escape in the name", SAMPLE_TEXT.replace("agency: 焦作市教育局", 'agency: "焦作市\\e[31m教育局"'),
+     ["agency", "without control characters", "character 4 is '\\x1b'"]),
+    ("bell in a narrative", SAMPLE_TEXT.replace("  六: 2021年全年无其他需要报告的事项。", '  六: "无\\a"'),
+     ["sections.六", "without control characters"]),
 ]
 
 
@@ -65,7 +86,7 @@ def test_bad_source_is_one_clear_message_exit_2_nothing_written(project, capsys,
     status = main(["render", "--agency", "jiaozuo-jyj", "--year", "2021", "--no-pdf"])
     err = capsys.readouterr().err
     assert status == 2, err
-    assert str(path) in err and "Traceback" not in err
+    assert str(path) in err and "Traceback" not in err and len(err) < 5000  # bounded, however large the value
     for word in words:
         assert word in err, (word, err)
     assert re.search(r"[\u4e00-\u9fff]", err)  # the analyst's language too
@@ -150,3 +171,21 @@ def test_fuzzed_source_bytes_never_traceback(tmp_path_factory, raw):
         sources.load_report(path)
     except NianbaoError:
         pass
+
+
+YAML_PIECES = ["&a", "*a", "? ", "- ", ": ", "!!python/name:os.system", "{", "}", "[", "]", "~", "|-", '"', "'", "\t",
+               "%YAML 1.1", "---", "...", "!!binary", "!!set", ".nan", ".inf", "0x1F", "1_000", "2021-01-01", "yes",
+               "<<: ", "\x00", "\ufeff", "\u2028", "一:", "table3:", "  本年新收: [1, 2, 3, 4, 5, 6, 7]", "format: '2019'"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(changes=line_edits(YAML_PIECES))
+def test_fuzzed_source_text_never_tracebacks(tmp_path_factory, changes):
+    """Line-level edits of the real source file: near-valid YAML, where a parser's corners are."""
+    path = tmp_path_factory.mktemp("fuzz") / "2021" / "x.yaml"
+    path.parent.mkdir()
+    path.write_text(edit_lines(SAMPLE_TEXT, changes), encoding="utf-8")
+    try:
+        sources.load_report(path)
+    except NianbaoError as error:
+        assert str(path) in str(error)

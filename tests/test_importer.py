@@ -398,4 +398,5 @@ def test_import_command_lists_gaps_and_refuses_bad_ids(project, tmp_path, capsys
     elsewhere.mkdir()
     (project / "data" / "2024").symlink_to(elsewhere)  # nothing is written outside data/
     assert main(["import", str(HUAIAN), "--agency-id", "huaian-szf"]) == 2
-    assert "outside data/" in capsys.readouterr().err and not list(elsewhere.iterdir())
+    err = capsys.readouterr().err
+    assert "is outside" in err and "is a link to" in err and not list(elsewhere.iterdir())

@@ -53,10 +53,17 @@ class UsageError(NianbaoError):
     """Bad arguments or parameters: an unknown agency, a year with no data, an unsafe id."""
 
 
+class WriteError(NianbaoError):
+    """A file that could not be written (a full disk, no permission): the work failed, the input was fine."""
+
+    exit_code = 1
+
+
 class RenderError(NianbaoError):
     """A report whose execution or rendering failed; carries the failing cell when known.
 
-    cause: 'exception' (a cell raised), 'timeout' (the report ran past its time), 'kernel-died'."""
+    cause: 'exception' (a cell raised), 'timeout' (the report ran past its time), 'kernel-died',
+    'pdf' (Chromium could not print it)."""
 
     exit_code = 1
 

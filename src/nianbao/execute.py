@@ -102,6 +102,10 @@ def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
                           f"the kernel died while running cell {running['cell']}: {error}", file=str(output),
                           cell=running["cell"], ename="DeadKernelError", evalue=str(error), cause="kernel-died",
                           source=running["source"]) from None
+    except RuntimeError as error:  # e.g. "Kernel died before replying to kernel_info": it never started
+        raise RenderError(f"报告笔记本的内核无法启动或运行：{error}", f"the report notebook's kernel could not start or "
+                          f"run: {error}", file=str(output), ename=type(error).__name__, evalue=str(error),
+                          cause="kernel-died") from None
     # A failure papermill did not raise (nteract/papermill#501): trust the metadata and the outputs.
     index, ename, evalue = failing_cell(nb)
     if nb.metadata.get("papermill", {}).get("exception") or index >= 0:

@@ -247,7 +247,7 @@ FIRST_YEAR_2021 = 2021
 def version_for_year(year: int) -> str:
     """The format version in force for a report year (R29)."""
     if year < FIRST_YEAR:
-        raise ValueError(f"{year} 年早于统一格式（2019 年起）/ {year} predates the unified format (2019 on)")
+        raise ValueError(f"{year} 年早于统一格式（2019 年起） / {year} predates the unified format (2019 on)")
     return "2021" if year >= FIRST_YEAR_2021 else "2019"
 
 

@@ -123,7 +123,8 @@ def new_year(agency_id: str, year, *, name: str | None = None, root: Path | None
     if year < formats.FIRST_YEAR:
         raise UsageError(f"{year} 年早于统一格式（2019 年起）", f"{year} predates the unified format (2019 on)")
     data_path, params_path = paths.source_path(root, year, agency_id), paths.params_path(root, year, agency_id)
-    for path in (data_path, params_path):  # refuse before writing anything
+    for path, folder in ((data_path, "data"), (params_path, "params")):  # refuse before writing anything
+        paths.check_inside(path.parent, root / folder)  # e.g. data/<year> a link to elsewhere
         if path.exists() or path.is_symlink():
             raise paths.exists_error(path)
     previous_path = paths.source_path(root, year - 1, agency_id)
@@ -135,7 +136,7 @@ def new_year(agency_id: str, year, *, name: str | None = None, root: Path | None
     report = next_year_report(previous, year, name)
     text = dump_report(report)
     report = parse_report(parse_yaml(text, str(data_path)), str(data_path))  # what we write must load
-    paths.write_new(data_path, text)
-    paths.write_new(params_path, params_text(agency_id, year))
+    paths.write_new(data_path, text, within=root / "data")
+    paths.write_new(params_path, params_text(agency_id, year), within=root / "params")
     return NewYear(data_path, params_path, previous_path if previous else None, report)
 

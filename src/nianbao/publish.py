@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from .errors import NianbaoError
+from .errors import NianbaoError, RenderError
 
 TEMPLATE = "nianbao"
 CHROMIUM_ENV = "NIANBAO_CHROMIUM"
@@ -77,8 +77,10 @@ class PdfPrinter:
             except Exception as error:  # noqa: BLE001 - playwright raises several unrelated types
                 self.close()
                 if attempt == 2:
-                    raise NianbaoError(f"Chromium 打印 PDF 失败：{error}", f"Chromium failed to print the PDF: {error}",
-                                       file=str(html_path)) from None
+                    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                    raise RenderError(f"Chromium 打印 PDF 失败（已重启一次仍失败）：{detail}",
+                                      f"Chromium failed to print the PDF (also after one restart): {detail}",
+                                      file=str(html_path), cause="pdf") from None
         raise AssertionError("unreachable")
 
     def close(self):

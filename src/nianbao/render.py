@@ -6,7 +6,6 @@ is replaced only by a complete new one (built beside it, then renamed into place
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -17,10 +16,10 @@ import papermill
 import yaml
 
 from . import paths, provenance
-from .errors import Problem, SourceError, UsageError
+from .errors import Problem, RenderError, SourceError, UsageError, WriteError
 from .execute import execute_report
 from .rules.findings import validation_record
-from .publish import ChromiumMissing, PdfPrinter, notebook_to_html
+from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
 from .sources import Report, load_report, parse_yaml, read_text
 
 NOTEBOOK = Path("notebooks") / "annual_report.ipynb"
@@ -80,16 +79,8 @@ def load_params(root: Path, year: int, agency: str, known: dict | None = None) -
 
 
 def _replace_dir(new: Path, target: Path) -> None:
-    """Put a complete new report directory in place of the old one."""
-    old = None
-    if target.is_symlink():
-        target.unlink()
-    elif target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.rename(target, old)
-    os.rename(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Put a complete new report directory in place of the old one (batch writes through it too)."""
+    paths.replace_dir(new, target)
 
 
 def outputs_root(root: Path) -> Path:
@@ -110,19 +101,30 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
                          f"no {year} source data for {agency} (expected at {source})")
     report = load_report(source)  # bad input stops here, before anything is written
 
-    out_root = outputs_root(root)
     target = paths.output_dir(root, year, agency)
-    if not paths.inside(target.parent, out_root):
-        raise UsageError(f"输出目录 {target.parent} 不在 outputs/ 之内", f"output directory {target.parent} is outside outputs/")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
-    work.chmod(0o755)  # a published directory, readable like any other
+    work = None
     try:
+        out_root = outputs_root(root)
+        paths.refuse_links(target, out_root)  # outputs/<year> or outputs/<year>/<agency> planted as a link
+        paths.check_inside(target.parent, out_root)
+        if pdf and printer is None and (target / "report.pdf").is_file() and not find_chromium():
+            missing = ChromiumMissing()  # never replace a complete report by one without its PDF
+            raise RenderError(f"{missing.zh}；已有的报告（含 PDF）保留未动（--no-pdf 可只更新 HTML）",
+                              f"{missing.en}; the existing report (with its PDF) is kept as it was "
+                              "(--no-pdf replaces it with HTML only)")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
+        work.chmod(0o755)  # a published directory, readable like any other
         result = render_into(work, root, params, report, printer=printer, pdf=pdf, **(engine_kwargs or {}))
-        _replace_dir(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        _replace_dir(work, target)  # the old report stays whole until the new one is
+    except OSError as error:  # a full disk, above all: the old report stays, nothing half-written
+        raise paths.write_error(target, error) from None
+    except (RenderError, WriteError) as error:  # name the report, not the temporary directory it was built in
+        error.file = str(target)
         raise
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     result.out_dir = target
     return result
 

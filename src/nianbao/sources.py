@@ -7,7 +7,9 @@ flagged by rule R12.
 """
 from __future__ import annotations
 
+import codecs
 import math
+import reprlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,6 +21,7 @@ from . import formats
 from .errors import NianbaoError, Problem, SourceError
 from .formats import COUNT, DELTA, MONEY, Format
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline
 MAX_COUNT = 10**9  # more applications or decisions than this is a typo, not a count
 MAX_MONEY = Decimal(10) ** 12
 MONEY_UNITS = ("亿元", "万元", "元")
@@ -69,31 +72,99 @@ class Report:
 
 
 # ------------------------------------------------------------------ reading
+MAX_FILE_BYTES = 4 * 2**20  # a source is ~10 KB, a parameter file a few lines
+
+
 def read_text(path: Path) -> str:
-    """Read a text file in UTF-8 (a BOM is fine) or GB18030/GBK, else say where the bad bytes are."""
-    raw = Path(path).read_bytes()
+    """Read a text file in UTF-8 (a BOM is fine), UTF-16 with its BOM, or GB18030/GBK, else say where
+    the bad bytes are."""
+    size = Path(path).stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise NianbaoError(f"文件有 {size / 2**20:.1f} MB，超过源数据文件的上限 {MAX_FILE_BYTES // 2**20} MB",
+                           f"the file is {size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for a "
+                           "source or parameter file", file=str(path))
+    return decode_text(Path(path).read_bytes(), str(path))
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decode_text(raw: bytes, file: str, also: tuple[str, ...] = ()) -> str:
+    """Bytes as text: UTF-16 when it starts with its BOM, else UTF-8 (BOM or not), then the encodings
+    in `also` (a page's declared charset), then GB18030 (which reads GBK and GB2312) — unless the bytes
+    are plainly UTF-8 with a few broken sequences: those are reported, not read as GB18030 nonsense."""
+    if raw.startswith(UTF16_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise undecodable(raw, file, error, "UTF-16") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
+        if damaged_utf8(raw):
+            raise undecodable(raw, file, utf8_error, "UTF-8") from None
+    for codec in (*also, "gb18030"):
         try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            pos = utf8_error.start
-            raise NianbaoError(
-                f"不是 UTF-8 或 GB18030 编码的文本：第 {pos} 字节起无法解码（{raw[pos:pos + 4]!r}）",
-                f"not UTF-8 or GB18030 text: undecodable bytes at offset {pos} ({raw[pos:pos + 4]!r})",
-                file=str(path),
-            ) from None
+            return raw.decode(codec)
+        except LookupError:  # a charset name Python does not know
+            continue
+        except UnicodeDecodeError as error:
+            last = error  # GB18030 comes last: its position is the one reported
+    raise undecodable(raw, file, last, "UTF-8 或 GB18030") from None
+
+
+def damaged_utf8(raw: bytes) -> bool:
+    """UTF-8 text with a few bad bytes (a cut-off character, a stray byte), rather than another
+    encoding: its valid multi-byte characters far outnumber the broken sequences."""
+    text = raw.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - raw.decode("utf-8", errors="ignore").count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return wide > 10 * broken
+
+
+def undecodable(raw: bytes, file: str, error: UnicodeDecodeError, encoding: str) -> NianbaoError:
+    pos = error.start
+    line = raw[:pos].count(b"\n") + 1
+    shown = repr(raw[pos:pos + 4])
+    return NianbaoError(
+        f"不是 {encoding} 编码的文本：第 {line} 行（第 {pos} 字节）起无法解码（{shown}）",
+        f"not {encoding.replace(' 或 ', ' or ')} text: undecodable bytes at line {line}, byte offset {pos} ({shown})",
+        file=file)
+
+
+MAX_YAML_DEPTH = 32  # a source nests three levels (table → row → cells)
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently)."""
+    """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently), keys that are
+    not plain values, and aliases: a source needs none, and nested aliases expand exponentially
+    (「billion laughs」: a few lines that become gigabytes once printed in an error message)."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed (不允许使用别名)",
+                                              self.peek_event().start_mark)
+        if self.depth >= MAX_YAML_DEPTH:  # PyYAML recurses per level: [[[[… thousands deep overflows the stack
+            raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep (嵌套过深)",
+                                              self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_mapping(loader, node, deep=False):
     seen = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value, not a list or mapping (键只能是简单值)", key_node.start_mark) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (重复的键 {key!r})", key_node.start_mark)
@@ -109,9 +180,18 @@ def parse_yaml(text: str, file: str) -> object:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列 / line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise NianbaoError(f"{where}不是有效的 YAML：{problem}", f"{where}not valid YAML: {problem}", file=file) from None
+        line = column = None
+        if mark:
+            line, column = mark.line + 1, mark.column + 1
+        elif isinstance(error, yaml.reader.ReaderError):  # a control character: only its position is known
+            line = text.count("\n", 0, error.position) + 1
+            column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        zh = f"第 {line} 行第 {column} 列：" if line else ""
+        en = f"line {line}, column {column}: " if line else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        if isinstance(error, yaml.reader.ReaderError):
+            problem = f"control character {error.character!r} is not allowed (不允许的控制字符)"
+        raise NianbaoError(f"{zh}不是有效的 YAML：{problem}", f"{en}not valid YAML: {problem}", file=file) from None
 
 
 def load_report(path: str | Path) -> Report:
@@ -163,6 +243,11 @@ class _Checker:
         if not isinstance(value, str):
             self.add(where, "文字", "text", value)
             return ""
+        control = CONTROL.search(value)
+        if control:  # not text: invisible on the page, and an escape sequence would reach the terminal
+            self.add(where, f"不含控制字符的文字（第 {control.start() + 1} 个字符是 {control.group()!r}）",
+                     f"text without control characters (character {control.start() + 1} is {control.group()!r})")
+            return ""
         return value
 
     def cell(self, value, kind: str, where: str):
@@ -209,8 +294,13 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 8, 4, 3
+
+
 def _show(value) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
+    """A found value for a message, bounded however large or deep the value is."""
+    text = repr(value) if isinstance(value, str) else str(value) if isinstance(value, (int, float)) else _SHORT.repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -318,7 +408,8 @@ def paragraphs(text: str) -> list[str]:
 
 # ------------------------------------------------------------------ writing
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data) -> bool:
+        return True  # the loader refuses aliases: an object written twice is written out twice
 
 
 def _represent_str(dumper, value: str):

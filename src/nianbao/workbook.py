@@ -303,7 +303,8 @@ def write_template(path: str | Path, year, report: Report | None = None) -> Path
     try:
         formats.format_for_year(year)
     except ValueError as error:
-        raise NianbaoError(*str(error).split(" / "), file=str(path)) from None
+        zh, _, en = str(error).partition(" / ")
+        raise NianbaoError(zh, en or zh, file=str(path)) from None
     paths.write_new(path, workbook_bytes(template_workbook(year, report)))
     return path
 
@@ -312,9 +313,22 @@ def write_template(path: str | Path, year, report: Report | None = None) -> Path
 FEE_VARIANT = re.compile(re.escape(formats.FEE_LABEL_2021[:-1]) + r"(?:，保留(\d)位小数)?）")
 
 
+MAX_WORKBOOK_BYTES = 8 * 2**20  # the template filled in is ~30 KB
+MAX_UNPACKED_BYTES = 64 * 2**20  # an .xlsx is a zip: refuse one that would unpack to gigabytes (a zip bomb)
+
+
 def _open(raw: bytes, file: str):
     from openpyxl import load_workbook
 
+    try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(raw)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise NianbaoError(f"不是有效的 Excel 工作簿（.xlsx）：{error}", f"not a valid Excel workbook (.xlsx): {error}",
+                           file=file) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise NianbaoError(f"工作簿解压后有 {unpacked / 2**20:.0f} MB，超过上限 {MAX_UNPACKED_BYTES // 2**20} MB，"
+                           "不是填好的 nianbao 模板", f"the workbook unpacks to {unpacked / 2**20:.0f} MB, over the "
+                           f"{MAX_UNPACKED_BYTES // 2**20} MB limit: not a filled-in nianbao template", file=file)
     try:
         return load_workbook(io.BytesIO(raw), data_only=True), load_workbook(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
@@ -352,6 +366,10 @@ def read_workbook(path: str | Path) -> Report:
     file = str(path)
     if not path.is_file():
         raise NianbaoError("找不到工作簿文件", "workbook file not found", file=file)
+    if path.stat().st_size > MAX_WORKBOOK_BYTES:
+        raise NianbaoError(f"工作簿有 {path.stat().st_size / 2**20:.1f} MB，超过上限 {MAX_WORKBOOK_BYTES // 2**20} MB，"
+                           "不是填好的 nianbao 模板", f"the workbook is {path.stat().st_size / 2**20:.1f} MB, over the "
+                           f"{MAX_WORKBOOK_BYTES // 2**20} MB limit: not a filled-in nianbao template", file=file)
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     values, formulas = _open(raw, file)

@@ -17,6 +17,6 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     year = paths.check_year(args.year)
-    report = load_report(paths.source_path(paths.project_dir(), year, args.agency)) if args.agency else None
+    report = load_report(paths.source_path(paths.project_dir(), year, args.agency)) if args.agency is not None else None
     print(write_template(args.out, year, report))
     return 0

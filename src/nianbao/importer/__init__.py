@@ -12,17 +12,44 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import NianbaoError, UsageError
-from ..sources import Report, dump_report, load_report, read_text
+from ..sources import UTF16_BOMS, Report, decode_text, dump_report, load_report
 from .build import SOURCE_HEAD, build_report
 from .document import Document, from_text
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
 SAVE_AS = ("请另存为 PDF、网页或文本后再导入", "save it as PDF, HTML or text first")
 OCR = ("请先做文字识别（OCR）", "run OCR on it first")
-BINARY = ((b"PK\x03\x04", "Word/Excel/WPS 文档（docx、xlsx 等）", "an Office document (docx, xlsx, ...)", SAVE_AS),
+BINARY = ((b"PK\x03\x04", "Word/Excel/WPS 文档（docx、xlsx 等）或压缩包", "an Office document (docx, xlsx, ...) or a zip archive",
+           SAVE_AS),
           (b"\xd0\xcf\x11\xe0", "旧版 Word/Excel 文档（doc、xls）", "an old Office document (doc, xls)", SAVE_AS),
-          (b"\x89PNG", "图片", "an image", OCR), (b"\xff\xd8\xff", "图片", "an image", OCR))
+          (b"{\\rtf", "RTF 文档", "an RTF document", SAVE_AS),
+          (b"\x89PNG", "图片", "an image", OCR), (b"\xff\xd8\xff", "图片", "an image", OCR),
+          (b"GIF8", "图片", "an image", OCR), (b"II*\x00", "图片（TIFF）", "an image (TIFF)", OCR),
+          (b"MM\x00*", "图片（TIFF）", "an image (TIFF)", OCR),
+          (b"\x1f\x8b", "压缩文件（gzip）", "a compressed file (gzip)", SAVE_AS),
+          (b"Rar!", "压缩文件（rar）", "a compressed file (rar)", SAVE_AS),
+          (b"7z\xbc\xaf", "压缩文件（7z）", "a compressed file (7z)", SAVE_AS))
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
+EXPECTED = ("应为已发布的政府信息公开工作年度报告（网页、文本或 PDF）",
+            "expected a published annual report on government information disclosure (a web page, text or PDF)")
+# Bounds on what is read, so a wrong or hostile file costs seconds and megabytes, not minutes and
+# gigabytes: a report's text is 10–100 KB, its web page with the site around it well under 1 MB,
+# its PDF a few MB (seals and logos are images). The worst text within them (benchmarks/
+# import_worst_case.py) is read in ~20 s and ~150 MB.
+MAX_TEXT_BYTES = 4 * 2**20  # a text file, or the text pdftotext gives
+MAX_HTML_BYTES = 8 * 2**20  # a web page (scripts, styles and inline images are markup, skipped quickly)
+MAX_PDF_BYTES = 40 * 2**20  # a PDF (images make them larger than their text)
+HEAD = 8192  # bytes read to tell what a file is
+
+
+def refuse(path: Path, zh: str, en: str) -> NianbaoError:
+    """An input that is not a report: what it is, and what was expected (zh / en)."""
+    return NianbaoError(f"{zh}；{EXPECTED[0]}", f"{en}; {EXPECTED[1]}", file=str(path))
+
+
+def too_large(path: Path, size: int, limit: int, what: tuple[str, str]) -> NianbaoError:
+    return refuse(path, f"文件有 {size / 2**20:.1f} MB，超过{what[0]}的导入上限 {limit // 2**20} MB",
+                  f"the file is {size / 2**20:.1f} MB, over the {limit // 2**20} MB limit for {what[1]}")
 
 
 def read_any(path: str | Path) -> Report:
@@ -43,31 +70,53 @@ def import_notes(report: Report) -> list[str]:
 
 
 def read_document(path: Path) -> Document:
-    """The file as lines, by its content first (a .txt holding HTML is read as HTML), then its name."""
+    """The file as lines, by its content first (a .txt holding HTML is read as HTML), then its name.
+    Only the first bytes are read until the file is known to be text of a sane size."""
     if not path.is_file():
+        if path.exists():  # a folder, a pipe, a device: nothing to read a report from
+            raise refuse(path, "这不是普通文件（是目录、管道或设备）", "this is not a regular file (a folder, pipe or device)")
         raise NianbaoError("找不到文件", "file not found", file=str(path))
-    raw = path.read_bytes()
-    head = raw[:2048].lstrip().lower()
+    size = path.stat().st_size
+    if size == 0:
+        raise refuse(path, "文件是空的", "the file is empty")
+    with path.open("rb") as f:
+        head = f.read(HEAD)
     for magic, zh, en, (advice_zh, advice_en) in BINARY:
-        if raw.startswith(magic):
+        if head.startswith(magic):
             raise NianbaoError(f"这是{zh}，不能直接导入；{advice_zh}",
                                f"this is {en}, which cannot be imported directly; {advice_en}", file=str(path))
-    if raw.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+    if head.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+        if size > MAX_PDF_BYTES:
+            raise too_large(path, size, MAX_PDF_BYTES, ("PDF", "a PDF"))
         from .cells import is_value
         from .geometry import Geometry, pdf_words
         from .pdf import pdf_text
 
-        doc = from_text(pdf_text(path), "PDF，经 pdftotext -layout 提取 / PDF via pdftotext -layout", path.name)
+        doc = from_text(pdf_text(path, MAX_TEXT_BYTES), "PDF，经 pdftotext -layout 提取 / PDF via pdftotext -layout",
+                        path.name)
         doc.geometry = Geometry(pdf_words(path), is_value)
         return doc
+    if size > MAX_HTML_BYTES:
+        raise too_large(path, size, MAX_HTML_BYTES, ("文本或网页", "a text file or web page"))
+    raw = path.read_bytes()
+    if raw.startswith(UTF16_BOMS):  # Windows' "Unicode" text: look at it as UTF-8 like the rest
+        raw = decode_text(raw, str(path)).encode("utf-8")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise refuse(path, f"这不是文本文件（第 {nul} 字节是二进制的 NUL）", f"this is not a text file (a binary NUL byte "
+                     f"at offset {nul})")
+    lowered = raw.lower()
+    head = lowered[:2048].lstrip()
     if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html", b"<?xml")) \
-            or b"<table" in raw.lower() or b"<p" in head:
+            or b"<table" in lowered or b"<p" in head:
         from .html import html_document
 
         return html_document(raw, path)
     if not raw.strip():
-        raise NianbaoError("文件是空的", "the file is empty", file=str(path))
-    text = read_text(path)
+        raise refuse(path, "文件只有空白", "the file holds only blank space")
+    if size > MAX_TEXT_BYTES:
+        raise too_large(path, size, MAX_TEXT_BYTES, ("文本", "a text file"))
+    text = decode_text(raw, str(path))
     doc = from_text(text, "", path.name)
     doc.kind = ("PDF 版式文本（pdftotext -layout）/ PDF layout text (pdftotext -layout)" if doc.layout
                 else "网页复制的纯文本 / plain text copied from a web page")
@@ -95,10 +144,8 @@ def import_file(path: str | Path, agency_id: str, *, root: Path | None = None, f
     report = import_report(path)
     root = Path(root) if root else paths.project_dir()
     target = paths.source_path(root, report.year, agency_id)
-    (root / "data").mkdir(exist_ok=True)
-    if not paths.inside(target.parent, root / "data"):  # e.g. data/<year> a link to elsewhere
-        raise UsageError(f"目标 {target} 不在 data/ 之内", f"target {target} is outside data/")
-    if target.exists() and not force:
+    paths.check_inside(target.parent, root / "data")  # e.g. data/<year> a link to elsewhere
+    if (target.exists() or target.is_symlink()) and not force:
         raise UsageError(f"{target} 已存在；确认覆盖请加 --force", f"{target} exists; add --force to overwrite it")
-    paths.write_atomic(target, dump_report(report))
+    paths.write_atomic(target, dump_report(report), within=root / "data")
     return target, report

@@ -25,11 +25,13 @@ def build_report(doc: Document, file: str) -> Report:
         raise NianbaoError("找不到年报的节标题（一、总体情况 … 六、其他需要报告的事项），不像政府信息公开工作年度报告",
                            "no section headings (一、总体情况 … 六、其他需要报告的事项) found: this does not look like "
                            "an annual report on government information disclosure", file=file)
+    _check_complete(doc, headings, file)
     title = _title(doc, headings, notes, file)
     try:
         fmt = formats.format_for_year(title.year)
     except ValueError as error:
-        raise NianbaoError(str(error).split(" / ")[0], str(error).split(" / ")[-1], file=file) from None
+        zh, _, en = str(error).partition(" / ")
+        raise NianbaoError(zh, en or zh, file=file) from None
 
     container = _article(doc, headings)
     sections_lines = _sections(doc, headings, container)
@@ -89,6 +91,21 @@ def build_report(doc: Document, file: str) -> Report:
         data["gaps"] = gaps
     data["source"] = source_text(doc, notes, gaps)
     return parse_report(data, file)
+
+
+def _check_complete(doc: Document, headings: list[Heading], file: str) -> None:
+    """A report whose last sections are missing was cut off (a page saved half-loaded, a truncated
+    download): refused, not imported with those sections left empty."""
+    numbers = list(formats.SECTION_NUMBERS)
+    found = [h.number for h in headings]
+    tail = numbers[numbers.index(found[-1]) + 1:]
+    if tail:
+        cut = "（网页没有结束标记 </html>）" if doc.cut_off else ""
+        cut_en = " (the page has no closing </html>)" if doc.cut_off else ""
+        raise NianbaoError(f"报告不完整：找到第{'、'.join(found)}节，缺少第{'、'.join(tail)}节，文件可能被截断{cut}；"
+                           "应为六节齐全的年报", f"the report is incomplete: sections {', '.join(found)} found, "
+                           f"{', '.join(tail)} missing, so the file may be cut off{cut_en}; expected all six sections",
+                           file=file)
 
 
 def _title(doc: Document, headings: list[Heading], notes: Notes, file: str) -> narrative.Title:
@@ -178,7 +195,7 @@ def _prose(region: rows.Region, result: tables.TableResult) -> list[Line]:
     for i, line in enumerate(region.lines):
         if result.first is not None and result.first <= i <= result.last:
             continue
-        chunks = [c for c in region.chunks if c.line == i]
+        chunks = [c for _, c in region.on_line(i)]
         text = narrative.line_text(line)
         if not chunks or len(key(text)) < 6:
             continue

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..sources import CONTROL
+
 # A page number printed alone on its line: -3-, — 3 —, 第3页, 第 3 页 共 6 页, 3/6.
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
                          r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
@@ -26,6 +28,13 @@ class Line:
     path: tuple = ()  # HTML: ids of the enclosing elements, to find the article among the site's parts
     soft: bool = False  # HTML: follows a <br> in the same block without a new indent (same paragraph)
 
+    def __post_init__(self):
+        # Control characters (a stray \x07, a form feed inside a copied table) are not text and would
+        # make the report's source refuse to load: they are dropped where every line is made.
+        self.text = CONTROL.sub("", self.text)
+        if self.cells is not None:
+            self.cells = [CONTROL.sub("", c) for c in self.cells]
+
     @property
     def blank(self) -> bool:
         return not self.text.strip() and not any(c.strip() for c in self.cells or ())
@@ -40,6 +49,7 @@ class Document:
     head_title: str = ""  # HTML <title>, a last resort for the report title
     geometry: object = None  # PDF word boxes (importer.geometry.Geometry) to place numbers beside blank cells
     notes: list[str] = field(default_factory=list)
+    cut_off: bool = False  # HTML without its closing </html>: a page saved or downloaded half-way
 
 
 def is_layout(text: str) -> bool:

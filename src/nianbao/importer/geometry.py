@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import statistics
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import NianbaoError
 from .labels import key
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
@@ -43,15 +42,13 @@ class Word:
 
 def pdf_words(path: Path) -> dict[int, list[Word]]:
     """Every word of every page with its box, or {} when pdftotext cannot give them."""
-    exe = shutil.which("pdftotext")
-    if not exe:
-        return {}
+    from .pdf import run_pdftotext
+
     try:
-        done = subprocess.run([exe, "-bbox-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                              timeout=120, check=False)
-    except subprocess.TimeoutExpired:
+        done = run_pdftotext(path, "-bbox-layout")
+    except NianbaoError:  # too slow: the text alone will do
         return {}
-    if done.returncode != 0:
+    if done is None or done.returncode != 0:
         return {}
     pages: dict[int, list[Word]] = {}
     for number, page in enumerate(done.stdout.decode("utf-8", "replace").split("<page ")[1:], 1):

@@ -9,14 +9,13 @@ report's own article can be told from the site around it.
 """
 from __future__ import annotations
 
-import codecs
 import re
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..errors import NianbaoError
 from ..htmlgrid import html_tables
+from ..sources import CONTROL, decode_text
 from .document import Document, Line
 from .cells import is_value
 
@@ -31,6 +30,9 @@ BLOCK = {"p", "div", "section", "article", "header", "footer", "nav", "aside", "
 IMPLIED_END = {"p": {"p"}, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},
                "td": {"td", "th"}, "th": {"td", "th"}}
 LONG_CELL = 150  # a table cell longer than this is page layout, not a table of numbers
+# Deeper than this the page is broken or hostile (thousands of unclosed <div>s): further blocks are
+# read as siblings, so that walking the tree stays far from Python's recursion limit.
+MAX_DEPTH = 200
 
 
 class Node:
@@ -64,6 +66,8 @@ class _TreeBuilder(HTMLParser):
         if tag in SKIP and tag not in VOID:
             self.skip = 1
             return
+        if tag not in BLOCK and tag not in VOID:
+            return  # inline markup (span, font, a, b …) only wraps text; unclosed <font>s would nest for ever
         closes = IMPLIED_END.get(tag)
         if closes:
             stop = {"table"} if tag in ("tr", "td", "th") else {"ul", "ol", "dl", "table", "div"}
@@ -76,13 +80,14 @@ class _TreeBuilder(HTMLParser):
         self.count += 1
         node = Node(tag, {k: v or "" for k, v in attrs}, self.count)
         self.stack[-1].children.append(node)
-        if tag not in VOID:
+        if tag not in VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(node)
 
     def handle_startendtag(self, tag, attrs):
+        count = self.count
         self.handle_starttag(tag, attrs)
-        if tag not in VOID and self.stack[-1].tag == tag:
-            self.stack.pop()
+        if self.count != count and self.stack[-1].id == self.count and tag not in VOID:
+            self.stack.pop()  # <div/>: opened and closed at once
 
     def handle_endtag(self, tag):
         if tag == "title":
@@ -108,21 +113,12 @@ class _TreeBuilder(HTMLParser):
 def decode_html(raw: bytes, file: str) -> str:
     """The page's text: BOM, then UTF-8 if it decodes cleanly (GBK bytes almost never do; pages often
     declare gb2312 but are served as UTF-8), then <meta charset>, then GB18030 (GBK, GB2312)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if raw.startswith(bom):
-            return raw.decode(codec, errors="replace").lstrip("\ufeff")
     declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([-\w]+)", raw[:8192], re.I)
-    candidates = ["utf-8"]
+    also = ()
     if declared:
         name = declared.group(1).decode("ascii", "ignore").lower()
-        candidates.append("gb18030" if name in ("gb2312", "gbk", "x-gbk", "gb18030", "cp936") else name)
-    candidates += ["gb18030"]
-    for codec in candidates:
-        try:
-            return raw.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise NianbaoError("网页编码无法识别（不是 UTF-8 或 GBK）", "cannot decode the page (neither UTF-8 nor GBK)", file=file)
+        also = ("gb18030",) if name in ("gb2312", "gbk", "x-gbk", "gb18030", "cp936") else (name,)
+    return decode_text(raw, file, also).lstrip("\ufeff")
 
 
 def _has_table(node: Node) -> bool:
@@ -221,6 +217,11 @@ def html_document(raw: bytes, path: Path) -> Document:
     flat.walk(builder.root, ())
     flat.flush()
     if not flat.lines:
-        raise NianbaoError("网页中没有正文文字", "the page has no text", file=str(path))
-    doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(builder.title.split()))
+        from . import refuse
+
+        raise refuse(path, "网页中没有正文文字", "the page has no text")
+    doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(CONTROL.sub("", builder.title).split()))
+    if re.search(r"<html[\s>]", text[:4096], re.I) and not re.search(r"</html\s*>", text[-4096:], re.I):
+        doc.cut_off = True
+        doc.notes.append("网页没有结束标记 </html>，可能不完整 / the page has no closing </html>: it may be cut off")
     return doc

@@ -20,6 +20,8 @@ from .labels import ABBREVIATED, EXTRA, TYPO, essential, key, similar, variants
 
 GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])(?P<digits>[0-9０-９][0-9０-９\s]*)$")
 MAX_LABEL_LINES = 8  # a label wrapped over more lines than this is not one label
+FUZZY_SCORE = 0.75  # how like its official label a misspelt label must be
+MAX_FUZZY_CHUNKS = 120  # unclaimed label pieces between a missing row's neighbours; more is not a table row's gap
 
 
 @dataclass
@@ -51,12 +53,18 @@ class Region:
     def __post_init__(self):
         if not self.layout:
             self.lines = merge_cell_runs(self.lines)
+        self._on_line: dict[int, list[int]] = {}  # line → indexes of its chunks (no scan of all chunks per line)
         for i, line in enumerate(self.lines):
             labels, values = split_line(line, self.layout)
             for x, text in labels:
+                self._on_line.setdefault(i, []).append(len(self.chunks))
                 self.chunks.append(Chunk(i, x, text, key(text)))
             if values:
                 self.values[i] = values
+
+    def on_line(self, i: int) -> list[tuple[int, Chunk]]:
+        """(index, chunk) of every label chunk on line i."""
+        return [(n, self.chunks[n]) for n in self._on_line.get(i, ())]
 
     def has_values(self, i: int) -> bool:
         return any(t.text.strip() for t in self.values.get(i, ()))
@@ -155,10 +163,17 @@ class Matcher:
         self.region = region
         self.chunks = region.chunks
         self.noise = sorted({key(n) for n in noise if key(n)}, key=len, reverse=True)
+        # is_noise runs for most chunks of a table: one substring search in all labels at once (keys hold
+        # no newline, so none spans two), and a set lookup per label length for the prefixes.
+        self._joined = "\n".join(self.noise)
+        self._prefixes = {n for n in self.noise if len(n) >= 4}
+        self._prefix_lengths = sorted({len(n) for n in self._prefixes})
         self.used: set[int] = set()
 
     def is_noise(self, k: str) -> bool:
-        return not k or any(k in n or (len(n) >= 4 and k.startswith(n)) for n in self.noise)
+        """k is empty, a piece of a header or group label, or starts with a whole one."""
+        return (not k or k in self._joined
+                or any(k[:n] in self._prefixes for n in self._prefix_lengths if n <= len(k)))
 
     def find_all(self, specs: list[RowSpec]) -> dict[str, RowMatch]:
         found: dict[str, RowMatch] = {}
@@ -210,7 +225,7 @@ class Matcher:
             consumed = len(k)
         else:  # a piece of a merged label glued in front: 「不予公5.属于三类」
             for cut in range(1, len(k)):
-                if self.is_noise(k[:cut]) and target.startswith(k[cut:]) and len(k) - cut >= 3:
+                if len(k) - cut >= 3 and target.startswith(k[cut:]) and self.is_noise(k[:cut]):
                     consumed = len(k) - cut
                     break
             if not consumed:
@@ -238,17 +253,27 @@ class Matcher:
     def fuzzy(self, spec: RowSpec, start: int, end: int) -> RowMatch | None:
         target = key(spec.label)
         best, best_score = None, 0.0
-        free = [i for i in range(start, end) if i not in self.used and not self.is_noise(self.chunks[i].key)]
+        free = []
+        for i in range(start, end):
+            if i not in self.used and not self.is_noise(self.chunks[i].key):
+                free.append(i)
+                if len(free) > MAX_FUZZY_CHUNKS:  # not a row's place between its neighbours: too much to guess from
+                    return None
         for a in range(len(free)):
             text = ""
             for b in range(a, min(len(free), a + 6)):
                 if self.chunks[free[b]].line - self.chunks[free[a]].line > MAX_LABEL_LINES:
                     break
                 text += self.chunks[free[b]].key
+                # similar() is 2·matches / total length: skip windows whose lengths alone rule out a better score
+                if 2 * min(len(text), len(target)) < max(best_score, FUZZY_SCORE) * (len(text) + len(target)):
+                    if len(text) > len(target):
+                        break  # and the text only grows
+                    continue
                 score = similar(text, target)
                 if score > best_score:
                     best, best_score = free[a:b + 1], score
-        if best and best_score >= 0.75:
+        if best and best_score >= FUZZY_SCORE:
             return self._match(spec, best, [TYPO], False)
         return None
 
@@ -306,7 +331,7 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
         near = [i for i in (_next_filled(region, b, 1), _next_filled(region, a, -1))
                 if i is not None and i not in claimed and i not in covered and region.has_values(i)
                 and all(matcher.is_noise(c.key) and n not in matcher.used
-                        for n, c in enumerate(region.chunks) if c.line == i)]
+                        for n, c in region.on_line(i))]
         if near:
             claimed.add(near[0])
             out[spec.name] = Cells(region.values[near[0]], seen_text(region, [near[0]]), line=near[0])
@@ -357,7 +382,7 @@ class Placer:
         return self._by_text(self.region.lines[cells.line].page, tokens, size)
 
     def _labels(self, line: int) -> list[str]:
-        return [c.text for c in self.region.chunks if c.line == line]
+        return [c.text for _, c in self.region.on_line(line)]
 
     def _by_geometry(self, line: int, tokens: list[Token], size: int, split: bool) -> list[Token] | None:
         geometry = self.region.geometry

@@ -76,7 +76,7 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
     if used_lines:
         result.first, result.last = min(used_lines), max(used_lines)
     for i in region.unclaimed:
-        labels = " ".join(c.text for c in region.chunks if c.line == i)
+        labels = " ".join(c.text for _, c in region.on_line(i))
         notes.remark(f"{table}：未识别的一行，未读取 / unrecognised row, not read: {labels} {seen_text(region, [i])}".rstrip())
     return result
 
