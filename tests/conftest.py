@@ -10,7 +10,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# ../shared/samples beside the checkout (a worktree sits one level deeper, hence the search).
 SAMPLES = FIXTURES / "samples"  # copies of ../shared/samples (real published reports): CI clones only this repo
 SAMPLE_AGENCY, SAMPLE_YEAR = "jiaozuo-jyj", 2021
 PROJECT_PARTS = ("notebooks", "templates", "data", "params", "expectations")
