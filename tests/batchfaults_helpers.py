@@ -82,12 +82,12 @@ def wait_until(condition, what: str, timeout: float = WAIT):
 class BatchRun:
     """`nianbao batch` in a subprocess of its own (so it can be signalled like a user's run)."""
 
-    def __init__(self, root: Path, *args: str, gates: Path | None = None, tmpdir: Path | None = None,
+    def __init__(self, root: Path, *args: str, tmpdir: Path, gates: Path | None = None,
                  env: dict | None = None):
         self.root, self.token = root, uuid.uuid4().hex
         self.gates = gates or root.parent / "gates"
         self.gates.mkdir(exist_ok=True)
-        self.tmpdir = tmpdir or root.parent / "scratch"
+        self.tmpdir = tmpdir  # short: see test_batch_faults.batch
         self.tmpdir.mkdir(exist_ok=True)
         environment = {**os.environ, "NIANBAO_HOME": str(root), "PYTHONPATH": str(ROOT / "src"),
                        "NIANBAO_TEST_GATES": str(self.gates), "NIANBAO_TEST_RUN": self.token,

@@ -316,7 +316,7 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
             stop.unfinished = sum(1 for e in todo if not e.rendered)
             try:
                 index_rows(root, year, plan.entries)  # the index shows what is on disk now
-            except OSError:
+            except (OSError, NianbaoError):
                 pass  # a full disk: the previous index stays whole
             raise
         progress.close()

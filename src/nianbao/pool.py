@@ -6,12 +6,15 @@ Workers are started with 'spawn' (the driver may hold threads, e.g. playwright's
 SIGINT: Ctrl-C is the driver's to handle, and it stops them. A worker asked to stop while busy
 (SIGTERM: the driver was interrupted, or the call overran its hard deadline) drops its call,
 shuts down what it started (the kernel, its Chromium) and exits; one that does not within GRACE
-seconds is killed together with every process under it. No kernel or browser outlives its worker.
+seconds is killed together with every process under it. No kernel or browser outlives its worker,
+and no worker outlives its driver: one whose driver dies (kill -9) stops itself the same way.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import threading
 import time
 import traceback
 from collections import deque
@@ -42,9 +45,17 @@ def _stop_on_sigterm(signum, frame) -> None:
     raise WorkerStopped()
 
 
+def _watch_driver(driver: int) -> None:
+    """A driver killed outright cannot stop its workers: each notices it is gone and stops itself."""
+    while os.getppid() == driver:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _worker_main(conn, finalizer) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    threading.Thread(target=_watch_driver, args=(os.getppid(),), daemon=True, name="nianbao-driver-watch").start()
     try:
         conn.send("ready")  # deadlines count from here, not from the (slow) spawn
         while True:
