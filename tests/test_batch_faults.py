@@ -6,6 +6,7 @@ leaves every report directory as it was or complete, no process behind, a clear 
 exit status, and a next run that renders what is left."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -20,9 +21,11 @@ import psutil
 import pytest
 
 from nianbao import interrupt
+from nianbao.errors import NianbaoError
 from nianbao.audit import audit_outputs
 from nianbao.lock import LOCK_NAME, Busy, outputs_lock
 from nianbao.publish import find_chromium
+from nianbao.task import disk_error
 
 from batch_helpers import YEAR
 from batchfaults_helpers import BatchRun, dot_entries, gated_project, output_bytes, touch_source, wait_until
@@ -224,7 +227,7 @@ def test_a_full_disk_stops_the_batch_and_keeps_every_good_report(tmp_path, batch
         assert code == 1
         assert f"无法写入 {out_dir / 'b-full'}：磁盘空间不足" in err
         assert f"cannot write {out_dir / 'b-full'}: No space left on device" in err
-        assert "1 report(s) finished this run, 1 did not" in err and "Free some space" in err
+        assert "1 report(s) finished this run, 1 did not" in err and "Free some space (or fix what stops the writes)" in err
         assert "Traceback" not in err
         assert output_bytes(root, "a-fits") == good  # written before the disk filled, intact
         assert not (out_dir / "b-full").exists() and dot_entries(root) == []
@@ -247,6 +250,19 @@ def test_a_full_disk_stops_the_batch_and_keeps_every_good_report(tmp_path, batch
         assert rendered(err) == ["a-fits", "b-full"]
         audit = audit_outputs(out_dir, root=root)
         assert {a.agency: a.status for a in audit.agencies} == {"a-fits": "verified", "b-full": "verified"}
+
+
+def test_a_full_disk_is_told_apart_however_it_is_wrapped():
+    def wrapped():
+        try:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/scratch/report.ipynb")
+        except OSError:
+            raise NianbaoError("无法写入", "cannot write") from None  # as a write helper may re-raise it
+
+    with pytest.raises(NianbaoError) as caught:
+        wrapped()
+    assert disk_error(caught.value).filename == "/scratch/report.ipynb"
+    assert disk_error(OSError(errno.EACCES, "Permission denied")) is None  # not the disk's fault: the report's
 
 
 # ------------------------------------------------------------------ Chromium

@@ -14,7 +14,6 @@ complete. What finished is kept; the next run renders the rest.
 """
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import tempfile
@@ -28,7 +27,7 @@ from .errors import NianbaoError, UsageError
 from .index import STATUS_ORDER, report_status, write_index
 from .lock import outputs_lock
 from .progress import Progress, clock
-from .task import DEFAULT_TIMEOUT, Job, JobResult
+from .task import DEFAULT_TIMEOUT, DISK_ERRORS, Job, JobResult
 
 @dataclass
 class Entry:
@@ -170,14 +169,12 @@ def _failed_manifest(root, year, agency, params, shared, cause, message, context
 
 # Failures of the machine, not of the report's inputs: the next run retries them by itself.
 PASSING_CAUSES = ("pdf",)
-# A full disk (or one that takes no more): writing anything else would fail too, so the batch stops.
-DISK_ERRORS = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过允许的大小",
-               errno.EROFS: "文件系统只读"}
 
 
 class OutputsUnwritable(NianbaoError):
-    """A report's outputs could not be written (a full disk, above all): the batch stopped; the
-    report directories are each as they were or complete (exit status 1: reports did not finish)."""
+    """A report's outputs could not be written (a full disk, above all; writing anything else
+    would fail too): the batch stopped, and the report directories are each as they were or
+    complete. Exit status 1: reports did not finish."""
 
     exit_code = 1
 
@@ -206,10 +203,9 @@ def write_report_dir(out_dir: Path, agency: str, files: dict[str, bytes]) -> Pat
     return target
 
 
-def _unwritable(where: str, error: OSError) -> str:
-    zh = DISK_ERRORS.get(error.errno, error.strerror or str(error))
-    en = error.strerror or str(error)
-    return f"无法写入 {where}：{zh} / cannot write {where}: {en}"
+def _unwritable(where: Path, error: OSError) -> OutputsUnwritable:
+    why = error.strerror or str(error)
+    return OutputsUnwritable(f"无法写入 {where}：{DISK_ERRORS.get(error.errno, why)}", f"cannot write {where}: {why}")
 
 
 def _failed_files(entry: Entry) -> dict[str, bytes]:
@@ -334,7 +330,8 @@ def _render(root, out_dir, plan, todo, summary, progress, **run) -> None:
             entry = todo[outcome.index]
             result = outcome.value if outcome.ok else lost_result(root, plan.shared, entry.job, outcome)
             if (result.error or {}).get("cause") == "disk-full":  # the worker's own disk: nothing to write
-                raise OutputsUnwritable(*result.error["message"].split(" / ", 1))
+                zh, _, en = result.error["message"].partition(" / ")
+                raise OutputsUnwritable(zh, en)
             _write(out_dir, entry.agency, result.files)
             entry.manifest, entry.rendered, entry.seconds = result.manifest, True, result.seconds
             summary.warnings.update(result.warnings)
@@ -350,8 +347,7 @@ def _write(out_dir: Path, agency: str, files: dict[str, bytes]) -> None:
     try:
         write_report_dir(out_dir, agency, files)
     except OSError as error:
-        where = f"{out_dir / agency}"
-        raise OutputsUnwritable(*_unwritable(where, error).split(" / ", 1)) from None
+        raise _unwritable(out_dir / agency, error) from None
 
 
 def _say_waiting(stream, holder: str) -> None:
@@ -370,8 +366,9 @@ def stopped_message(stop: BaseException) -> str:
     if isinstance(stop, interrupt.Interrupted):
         return (f"已被 {stop.name} 中断：{counts[0]}。再次运行同一命令即可从中断处继续 / interrupted by {stop.name}: "
                 f"{counts[1]}. Run the same command again to continue where this one stopped")
-    return (f"{stop.zh}；批量渲染已停止：{counts[0]}。腾出空间后再次运行即可继续 / {stop.en}; the batch stopped: "
-            f"{counts[1]}. Free some space, then run the same command again to continue")
+    return (f"{stop.zh}；批量渲染已停止：{counts[0]}。腾出空间（或排除写入故障）后再次运行同一命令即可继续 / {stop.en}; "
+            f"the batch stopped: {counts[1]}. Free some space (or fix what stops the writes), then run the same "
+            "command again to continue")
 
 
 def index_rows(root: Path, year: int, entries: list[Entry]) -> Path:

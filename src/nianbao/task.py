@@ -172,7 +172,9 @@ def job_project(job: Job, bundle: Bundle):
 
 
 # ------------------------------------------------------------------ the task
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+# A full disk (or one that takes no more): the machine's fault, and writing anything else would fail too.
+DISK_ERRORS = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过允许的大小",
+               errno.EROFS: "文件系统只读"}
 
 
 def disk_error(error: BaseException) -> OSError | None:
@@ -180,7 +182,7 @@ def disk_error(error: BaseException) -> OSError | None:
     seen = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
-        if isinstance(error, OSError) and error.errno in DISK_FULL:
+        if isinstance(error, OSError) and error.errno in DISK_ERRORS:
             return error
         error = error.__cause__ or error.__context__
     return None
@@ -197,10 +199,9 @@ def render_job(job: Job, bundle: Bundle, *, pdf: bool = True, timeout: float = D
         full = disk_error(error)
         if full is None:
             raise
-        where = full.filename or tempfile.gettempdir()
-        message = (f"工作进程 {socket.gethostname()}:{os.getpid()} 无法写入临时文件 {where}：{os.strerror(full.errno)} / "
-                   f"the worker {socket.gethostname()}:{os.getpid()} cannot write its scratch file {where}: "
-                   f"{os.strerror(full.errno)}")
+        where, worker = full.filename or tempfile.gettempdir(), f"{socket.gethostname()}:{os.getpid()}"
+        message = (f"工作进程 {worker} 无法写入临时文件 {where}：{DISK_ERRORS[full.errno]} / the worker {worker} "
+                   f"cannot write its scratch file {where}: {os.strerror(full.errno)}")
         failure = {"cause": "disk-full", "cell": None, "ename": type(full).__name__, "evalue": str(full),
                    "source": "", "message": message}
         return JobResult(job.agency, job.year, "failed", {}, {"status": "failed", "error": failure}, error=failure)
