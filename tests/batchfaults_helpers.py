@@ -30,7 +30,8 @@ import os, pathlib, time
 if os.environ.get("NIANBAO_TEST_GATES"):
     _gates = pathlib.Path(os.environ["NIANBAO_TEST_GATES"])
     if (_gates / f"{agency}.hold").exists():
-        (_gates / f"{agency}.running").write_text(str(os.getpid()))
+        (_gates / f"{agency}.pid").write_text(str(os.getpid()))
+        os.replace(_gates / f"{agency}.pid", _gates / f"{agency}.running")  # whole, or not there
         while (_gates / f"{agency}.hold").exists():
             time.sleep(0.05)
 """
@@ -51,12 +52,6 @@ def gated_project(base: Path, ids: list[str]) -> Path:
         agency.id = ident
     synth.write_agencies(agencies, root, YEAR)
     return root
-
-
-def touch_source(root: Path, agency: str, note: str = "更正") -> None:
-    """Change an agency's source (a YAML comment): its cache key changes, its content does not."""
-    path = root / "data" / str(YEAR) / f"{agency}.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + f"# {note}\n", encoding="utf-8")
 
 
 def output_bytes(root: Path, agency: str) -> dict[str, bytes]:
@@ -134,20 +129,19 @@ class BatchRun:
             return []
 
     def kinds(self) -> dict[str, list[psutil.Process]]:
-        """The run's processes by kind: workers, kernels, chromium (browser and helpers)."""
-        found = {"worker": [], "kernel": [], "chromium": []}
+        """The run's processes by kind: worker, kernel, chromium (the browser and its helpers),
+        playwright (its node driver), tracker (multiprocessing's resource tracker: Python's own
+        bookkeeping, which ends by itself once the batch has exited)."""
+        found = {"worker": [], "kernel": [], "chromium": [], "playwright": [], "tracker": [], "other": []}
         for process in self.tree():
             try:
                 line = " ".join(process.cmdline())
-                name = process.name()
             except psutil.Error:
                 continue
-            if "ipykernel" in line:
-                found["kernel"].append(process)
-            elif "chrom" in name.lower() or "chrom" in line.split(" ")[0].lower():
-                found["chromium"].append(process)
-            elif "multiprocessing" in line:
-                found["worker"].append(process)
+            kind = ("kernel" if "ipykernel" in line else "tracker" if "resource_tracker" in line
+                    else "worker" if "multiprocessing" in line else "playwright" if "run-driver" in line
+                    else "chromium" if "chrom" in line.split(" ")[0].lower() else "other")
+            found[kind].append(process)
         return found
 
     def leftovers(self) -> list[str]:

@@ -20,15 +20,16 @@ from pathlib import Path
 import psutil
 import pytest
 
-from nianbao import interrupt
+from nianbao import interrupt, provenance
 from nianbao.errors import NianbaoError
 from nianbao.audit import audit_outputs
+from nianbao.batch import plan_batch
 from nianbao.lock import LOCK_NAME, Busy, outputs_lock
 from nianbao.publish import find_chromium
 from nianbao.task import disk_error
 
 from batch_helpers import YEAR
-from batchfaults_helpers import BatchRun, dot_entries, gated_project, output_bytes, touch_source, wait_until
+from batchfaults_helpers import BatchRun, dot_entries, gated_project, output_bytes, wait_until
 
 
 @pytest.fixture
@@ -56,13 +57,34 @@ def release(run: BatchRun, agency: str) -> None:
     (run.gates / f"{agency}.hold").unlink()
 
 
-def gone(processes: list[psutil.Process]) -> bool:
-    def alive(p):
+def alive(processes: list[psutil.Process]) -> list[str]:
+    """Those still running (a zombie has ended), as 'pid command' for the assertion message."""
+    found = []
+    for process in processes:
         try:
-            return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-        except psutil.NoSuchProcess:
-            return False
-    return not any(alive(p) for p in processes)
+            status = process.status() if process.is_running() else psutil.STATUS_DEAD
+            if status not in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
+                found.append(f"{process.pid} {process.name()} {status} {' '.join(process.cmdline())[:100]}")
+        except psutil.Error:
+            pass
+    return found
+
+
+def gone(processes: list[psutil.Process]) -> bool:
+    return not alive(processes)
+
+
+def plant_earlier_report(root: Path, agency: str) -> dict[str, bytes]:
+    """A complete report from an earlier run (another cache key): a batch renders it again."""
+    folder = root / "outputs" / str(YEAR) / agency
+    folder.mkdir(parents=True)
+    page = "<html><body>去年渲染的报告 / rendered by an earlier run</body></html>".encode()
+    (folder / "report.html").write_bytes(page)
+    (folder / "manifest.json").write_text(json.dumps({
+        "agency": agency, "year": YEAR, "status": "ok", "cache_key": "an earlier run", "error": None,
+        "outputs": {"report.html": provenance.sha256_bytes(page)}, "findings": {"known": True, "error": 0}}),
+        encoding="utf-8")
+    return output_bytes(root, agency)
 
 
 def manifest(root: Path, agency: str) -> dict:
@@ -77,17 +99,15 @@ def rendered(run_err: str) -> list[str]:
 # ------------------------------------------------------------------ signals
 def test_sigterm_drops_the_report_in_flight_keeps_good_outputs_and_the_next_run_resumes(tmp_path, batch):
     root = gated_project(tmp_path, ["a-done", "b-held", "c-todo"])
-    code, _, _ = batch(root, "--agencies", "b-held", "--no-pdf").finish()
-    assert code == 0
-    before = output_bytes(root, "b-held")  # a good report the interrupted run will be re-rendering
+    before = plant_earlier_report(root, "b-held")  # the interrupted run will be re-rendering it
 
     hold(tmp_path / "gates", "b-held")
     run = batch(root, "--jobs", "1")  # with PDFs: this run has a Chromium to end
     assert "完成 ok" in run.wait_finished("a-done")
     kernel = run.wait_running("b-held")
     kinds = run.kinds()
-    assert kernel in [p.pid for p in kinds["kernel"]] and kinds["chromium"] and kinds["worker"]
-    everything = run.tree()
+    assert [p.pid for p in kinds["kernel"]] == [kernel] and len(kinds["worker"]) == 1
+    assert kinds["chromium"] and kinds["playwright"] and not kinds["other"]
     run.signal(signal.SIGTERM)
     code, _, err = run.finish()
 
@@ -95,8 +115,10 @@ def test_sigterm_drops_the_report_in_flight_keeps_good_outputs_and_the_next_run_
     assert "已被 SIGTERM 中断" in err and "interrupted by SIGTERM" in err
     assert "1 report(s) finished this run, 2 did not" in err and "Run the same command again" in err
     assert "Traceback" not in err
-    # Workers, the held kernel, Chromium and the playwright driver are all gone, and nothing else of the run.
-    assert gone(everything) and run.leftovers() == []
+    # The worker, the held kernel, Chromium and the playwright driver are gone as the batch exits,
+    # and nothing of the run is left once multiprocessing's tracker has seen its driver go.
+    assert alive(kinds["worker"] + kinds["kernel"] + kinds["chromium"] + kinds["playwright"]) == []
+    wait_until(lambda: not alive(kinds["tracker"]) and not run.leftovers(), "the resource tracker to end")
     assert list(run.tmpdir.iterdir()) == []  # the workers' scratch went with them
     # What finished is complete; the report in flight kept its previous output; the rest untouched.
     assert set(manifest(root, "a-done")["outputs"]) == {"report.ipynb", "report.html", "report.pdf", "validation.json"}
@@ -121,13 +143,14 @@ def test_sigint_with_every_worker_busy_leaves_nothing_behind(tmp_path, batch):
     hold(tmp_path / "gates", "a-held", "b-held")
     run = batch(root, "--jobs", "2", "--no-pdf")
     kernels = {run.wait_running("a-held"), run.wait_running("b-held")}
-    assert kernels <= {p.pid for p in run.kinds()["kernel"]}
-    everything = run.tree()
+    kinds = run.kinds()
+    assert {p.pid for p in kinds["kernel"]} == kernels and len(kinds["worker"]) == 2
     run.signal(signal.SIGINT)
     code, _, err = run.finish()
     assert code == 130  # 128 + SIGINT
     assert "interrupted by SIGINT: 0 report(s) finished this run, 2 did not" in err
-    assert gone(everything) and run.leftovers() == []
+    assert alive(kinds["worker"] + kinds["kernel"]) == []
+    wait_until(lambda: not alive(kinds["tracker"]) and not run.leftovers(), "the resource tracker to end")
     assert sorted(p.name for p in (root / "outputs" / str(YEAR)).iterdir()) == ["index.html"]
 
 
@@ -233,21 +256,21 @@ def test_a_full_disk_stops_the_batch_and_keeps_every_good_report(tmp_path, batch
         assert not (out_dir / "b-full").exists() and dot_entries(root) == []
         json.loads((out_dir / "a-fits" / "manifest.json").read_text(encoding="utf-8"))
 
-        # The workers' scratch disk fills instead: a report being re-rendered keeps its good output.
+        # The workers' scratch disk fills instead: the report is not recorded as failed (its
+        # inputs are fine), nothing is written for it, and the batch stops the same way.
         resize(out_dir, 64 << 20)
-        touch_source(root, "a-fits")
         with tmpfs(tmp_path / "small-tmp", 16 << 10) as small:
             code, _, err = batch(root, "--no-pdf", "--jobs", "1", tmpdir=small).finish()
         assert code == 1
         assert "cannot write its scratch file" in err and str(small) in err and "No space left on device" in err
-        assert "0 report(s) finished this run, 2 did not" in err
+        assert "0 report(s) finished this run, 1 did not" in err
         assert output_bytes(root, "a-fits") == good and not (out_dir / "b-full").exists()
         assert dot_entries(root) == []
 
-        # With room again, the next run renders what is left (a-fits changed, b-full never written).
+        # With room again, the next run renders what is left.
         code, out, err = batch(root, "--no-pdf", "--jobs", "1").finish()
         assert code == 0, err
-        assert rendered(err) == ["a-fits", "b-full"]
+        assert rendered(err) == ["b-full"]
         audit = audit_outputs(out_dir, root=root)
         assert {a.agency: a.status for a in audit.agencies} == {"a-fits": "verified", "b-full": "verified"}
 
@@ -269,7 +292,7 @@ def test_a_full_disk_is_told_apart_however_it_is_wrapped():
 def test_chromium_crashing_fails_that_report_only_and_the_next_pdf_prints(tmp_path, batch):
     """Chromium is killed between two reports and cannot start again for one of them: that report
     fails with cause 'pdf' (no HTML or PDF left); the worker's printer restarts for the next; the
-    next run retries the failed one by itself (a failure of the machine, not of its inputs)."""
+    next run plans to retry the failed one by itself (a failure of the machine, not of its inputs)."""
     wrapper = tmp_path / "chromium"
     wrapper.write_text(f'#!/bin/sh\nif [ -e "$NIANBAO_TEST_GATES/chromium.refuse" ]; then\n'
                        f'  echo "test: Chromium will not start" >&2; exit 1\nfi\nexec {find_chromium()} "$@"\n')
@@ -304,6 +327,5 @@ def test_chromium_crashing_fails_that_report_only_and_the_next_pdf_prints(tmp_pa
         assert manifest(root, agency)["name"] in re.sub(r"\s+", "", text)
     assert run.leftovers() == []
 
-    code, out, err = batch(root, "--jobs", "1").finish()
-    assert code == 0, err
-    assert rendered(err) == ["b-crash"] and "report.pdf" in output_bytes(root, "b-crash")
+    # The next run retries b-crash by itself (its inputs did not change; the machine failed).
+    assert [job.agency for job in plan_batch(root, YEAR).jobs] == ["b-crash"]

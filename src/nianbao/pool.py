@@ -11,6 +11,7 @@ and no worker outlives its driver: one whose driver dies (kill -9) stops itself 
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -74,14 +75,19 @@ def _worker_main(conn, finalizer) -> None:
                 reply = (False, "".join(traceback.format_exception(error)))
             conn.send(reply)
     except WorkerStopped:
-        pass  # the driver no longer waits for this call
+        # The driver no longer waits for this call. Its event loop was left mid-run: tasks still
+        # watching the kernel fail as it goes, which asyncio would print as tracebacks.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # Chromium's helpers outlive their browser by a moment, and once it is gone they no longer
+        # point back here: take the whole tree first, and return only when all of it has ended.
+        tree = psutil.Process().children(recursive=True)
         try:
             if finalizer is not None:
                 finalizer()
         finally:
-            end_processes(psutil.Process().children(recursive=True))
+            end_processes(tree + psutil.Process().children(recursive=True))
 
 
 def descendants(pid: int) -> list[psutil.Process]:
@@ -93,7 +99,8 @@ def descendants(pid: int) -> list[psutil.Process]:
 
 def end_processes(processes: list[psutil.Process], timeout: float = 3.0) -> None:
     """Terminate the processes (a kernel, Chromium and its helpers, the playwright driver), then
-    kill any that outlast the timeout; reaps those that are our children."""
+    kill any that outlast the timeout; reaps those that are our children. (psutil.Process checks
+    a process's start time before signalling it, so a pid reused meanwhile is left alone.)"""
     for process in processes:
         try:
             process.terminate()
