@@ -21,9 +21,9 @@ import psutil
 import pytest
 
 from nianbao import interrupt, provenance
-from nianbao.errors import NianbaoError
 from nianbao.audit import audit_outputs
 from nianbao.batch import plan_batch
+from nianbao.errors import NianbaoError
 from nianbao.lock import LOCK_NAME, Busy, outputs_lock
 from nianbao.publish import find_chromium
 from nianbao.task import disk_error
@@ -46,8 +46,8 @@ def batch():
     shutil.rmtree(scratch, ignore_errors=True)
 
 
-def hold(run_or_gates, *agencies: str) -> None:
-    gates = getattr(run_or_gates, "gates", run_or_gates)
+def hold(gates: Path, *agencies: str) -> None:
+    """The agencies' reports will wait at the gate cell until released."""
     gates.mkdir(exist_ok=True)
     for agency in agencies:
         (gates / f"{agency}.hold").write_text("", encoding="utf-8")
