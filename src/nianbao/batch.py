@@ -6,6 +6,11 @@ A report is skipped when its cache key (see provenance: notebook, parameters, th
 last year's source, suites, templates, nianbao's code and the installed packages) equals the one
 its manifest records. The parts every report shares are hashed once per batch, so a no-op rerun
 reads only each agency's three small inputs and its manifest.
+
+Faults stop a batch without losing anything: one batch at a time holds outputs/<year> (lock);
+SIGINT/SIGTERM/SIGHUP (interrupt) and an output that cannot be written (a full disk) stop the
+workers, drop the reports in flight and leave every report directory either as it was or
+complete. What finished is kept; the next run renders the rest.
 """
 from __future__ import annotations
 
@@ -17,11 +22,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import paths, provenance
+from . import interrupt, paths, provenance
 from .errors import NianbaoError, UsageError
 from .index import STATUS_ORDER, report_status, write_index
+from .lock import outputs_lock
 from .progress import Progress, clock
-from .task import DEFAULT_TIMEOUT, Job, JobResult
+from .task import DEFAULT_TIMEOUT, DISK_ERRORS, Job, JobResult
 
 @dataclass
 class Entry:
@@ -86,10 +92,8 @@ def agencies_of(root: Path, year: int) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml") if p.is_file())
 
 
-def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, force: bool = False,
-               retry_failed: bool = False, pdf: bool = True) -> Plan:
-    from .render import notebook_parameters
-
+def select_agencies(root: Path, year: int, agencies: list[str] | None = None) -> list[str]:
+    """The agencies a batch covers: all with parameter files, or the given ones (each must have one)."""
     everyone = agencies_of(root, year)
     if agencies:
         unknown = [a for a in agencies if a not in everyone]
@@ -97,6 +101,14 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
             raise UsageError(f"这些机构在 params/{year}/ 下没有参数文件：{'、'.join(unknown)}",
                              f"no parameter file under params/{year}/ for: {', '.join(unknown)}")
         everyone = [a for a in everyone if a in set(agencies)]
+    return everyone
+
+
+def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, force: bool = False,
+               retry_failed: bool = False, pdf: bool = True) -> Plan:
+    from .render import notebook_parameters
+
+    everyone = select_agencies(root, year, agencies)
     shared = provenance.shared_inputs(root)
     if shared[0].sha256 is None:
         raise UsageError(f"找不到报告笔记本 {root / provenance.NOTEBOOK}", f"the report notebook {root / provenance.NOTEBOOK} is missing")
@@ -134,7 +146,8 @@ def _plan_one(root, year, agency, shared, digest, known, context, force, retry_f
     key = provenance.report_key(digest, inputs, params)
     existing = provenance.read_manifest(paths.output_dir(root, year, agency))
     if not force and existing and existing.get("cache_key") == key and _complete(root, year, agency, existing):
-        if existing.get("status") == "ok" or not retry_failed:
+        passing = (existing.get("error") or {}).get("cause") in PASSING_CAUSES
+        if existing.get("status") == "ok" or not (retry_failed or passing):
             return Entry(agency, existing)
     return Entry(agency, existing, Job(agency, year, params, files, key, context))
 
@@ -154,32 +167,51 @@ def _failed_manifest(root, year, agency, params, shared, cause, message, context
         context=context)
 
 
+# Failures of the machine, not of the report's inputs: the next run retries them by itself.
+PASSING_CAUSES = ("pdf",)
+
+
+class OutputsUnwritable(NianbaoError):
+    """A report's outputs could not be written (a full disk, above all; writing anything else
+    would fail too): the batch stopped, and the report directories are each as they were or
+    complete. Exit status 1: reports did not finish."""
+
+    exit_code = 1
+
+
 # ------------------------------------------------------------------ write
 def write_report_dir(out_dir: Path, agency: str, files: dict[str, bytes]) -> Path:
-    """Build the report directory beside its place, then rename it in: never half a directory."""
+    """Build the report directory beside its place, then rename it in: never half a directory.
+    A signal arriving meanwhile waits until the directory is in place (interrupt.held)."""
     from .render import _replace_dir
 
     paths.check_agency_id(agency)
     target = out_dir / agency
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=out_dir))
-    try:
-        work.chmod(0o755)
-        for name, data in files.items():
-            if name != Path(name).name or name.startswith("."):
-                raise NianbaoError(f"工作进程返回了不合规的文件名 {name!r}", f"a worker returned a bad file name {name!r}")
-            (work / name).write_bytes(data)
-        _replace_dir(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    with interrupt.held():
+        out_dir.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=out_dir))
+        try:
+            work.chmod(0o755)
+            for name, data in files.items():
+                if name != Path(name).name or name.startswith("."):
+                    raise NianbaoError(f"工作进程返回了不合规的文件名 {name!r}", f"a worker returned a bad file name {name!r}")
+                (work / name).write_bytes(data)
+            _replace_dir(work, target)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
     return target
 
 
-def _write_failed(out_dir: Path, entry: Entry) -> None:
+def _unwritable(where: Path, error: OSError) -> OutputsUnwritable:
+    why = error.strerror or str(error)
+    return OutputsUnwritable(f"无法写入 {where}：{DISK_ERRORS.get(error.errno, why)}", f"cannot write {where}: {why}")
+
+
+def _failed_files(entry: Entry) -> dict[str, bytes]:
     if not paths.AGENCY_ID.match(entry.agency):  # a file name that cannot name a report directory
-        return
-    write_report_dir(out_dir, entry.agency, {provenance.MANIFEST: provenance.manifest_bytes(entry.manifest)})
+        return {}
+    return {provenance.MANIFEST: provenance.manifest_bytes(entry.manifest)}
 
 
 # ------------------------------------------------------------------ run
@@ -247,45 +279,96 @@ def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwa
 def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agencies: list[str] | None = None,
               force: bool = False, retry_failed: bool = False, scheduler: str | None = None,
               timeout: float = DEFAULT_TIMEOUT, pdf: bool = True, engine: dict | None = None,
-              stream=None) -> BatchSummary:
+              stream=None, wait: bool = False) -> BatchSummary:
     """Render every agency of the year with a parameter file (or the given ones) whose inputs
-    changed; see the module docstring. engine: papermill/nbclient keyword arguments for the task."""
+    changed; see the module docstring. engine: papermill/nbclient keyword arguments for the task.
+
+    Raises lock.Busy when another batch holds outputs/<year> (wait: queue behind it instead),
+    interrupt.Interrupted on SIGINT/SIGTERM/SIGHUP and OutputsUnwritable when a report cannot be
+    written; both carry .finished and .unfinished (counts of this run's reports)."""
     t0 = time.perf_counter()
     root = Path(root) if root else paths.project_dir()
     year = paths.check_year(year)
     out_dir = root / "outputs" / str(year)
-    plan = plan_batch(root, year, agencies=agencies, force=force, retry_failed=retry_failed, pdf=pdf)
-    summary = BatchSummary(year, out_dir, plan.entries, plan_seconds=time.perf_counter() - t0)
-    todo = [e for e in plan.entries if e.job is not None]
-    progress = Progress(len(plan.entries), len(todo), stream)
-    progress.skip(sum(1 for e in plan.entries if e.job is None and not e.failed_early))
-    for entry in plan.entries:
-        if entry.failed_early:
-            _write_failed(out_dir, entry)
-            entry.rendered = True
-            progress.finish(entry.agency, False, 0.0, _cause(entry.manifest), timed=False)
-    if todo:
-        from .task import bundle_from
-
-        outcomes = execute_jobs([e.job for e in todo], bundle_from(root), workers=jobs, scheduler=scheduler,
-                                timeout=timeout, pdf=pdf, engine=engine)
+    select_agencies(root, year, agencies)  # bad usage is told before anything is created or waited for
+    with interrupt.stop_on_signals(), outputs_lock(out_dir, wait=wait, on_wait=partial(_say_waiting, stream)):
+        plan = plan_batch(root, year, agencies=agencies, force=force, retry_failed=retry_failed, pdf=pdf)
+        summary = BatchSummary(year, out_dir, plan.entries, plan_seconds=time.perf_counter() - t0)
+        todo = [e for e in plan.entries if e.job is not None]
+        progress = Progress(len(plan.entries), len(todo), stream)
+        progress.skip(sum(1 for e in plan.entries if e.job is None and not e.failed_early))
         try:
-            for outcome in outcomes:
-                entry = todo[outcome.index]
-                result = outcome.value if outcome.ok else lost_result(root, plan.shared, entry.job, outcome)
-                write_report_dir(out_dir, entry.agency, result.files)
-                entry.manifest, entry.rendered, entry.seconds = result.manifest, True, result.seconds
-                summary.warnings.update(result.warnings)
-                note = "" if result.status == "ok" else _cause(result.manifest)
-                progress.finish(entry.agency, result.status == "ok", result.seconds, note)
-        finally:
-            outcomes.close()
+            for entry in plan.entries:
+                if entry.failed_early:
+                    _write(out_dir, entry.agency, _failed_files(entry))
+                    entry.rendered = True
+                    progress.finish(entry.agency, False, 0.0, _cause(entry.manifest), timed=False)
+            if todo:
+                _render(root, out_dir, plan, todo, summary, progress, workers=jobs, scheduler=scheduler,
+                        timeout=timeout, pdf=pdf, engine=engine)
+        except (interrupt.Interrupted, OutputsUnwritable) as stop:
             progress.close()
-    else:
+            stop.finished = sum(1 for e in plan.entries if e.rendered)
+            stop.unfinished = sum(1 for e in todo if not e.rendered)
+            try:
+                index_rows(root, year, plan.entries)  # the index shows what is on disk now
+            except (OSError, NianbaoError):
+                pass  # a full disk: the previous index stays whole
+            raise
         progress.close()
-    index_rows(root, year, plan.entries)
+        index_rows(root, year, plan.entries)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _render(root, out_dir, plan, todo, summary, progress, **run) -> None:
+    from .task import bundle_from
+
+    outcomes = execute_jobs([e.job for e in todo], bundle_from(root), **run)
+    try:
+        for outcome in outcomes:
+            entry = todo[outcome.index]
+            result = outcome.value if outcome.ok else lost_result(root, plan.shared, entry.job, outcome)
+            if (result.error or {}).get("cause") == "disk-full":  # the worker's own disk: nothing to write
+                zh, _, en = result.error["message"].partition(" / ")
+                raise OutputsUnwritable(zh, en)
+            _write(out_dir, entry.agency, result.files)
+            entry.manifest, entry.rendered, entry.seconds = result.manifest, True, result.seconds
+            summary.warnings.update(result.warnings)
+            note = "" if result.status == "ok" else _cause(result.manifest)
+            progress.finish(entry.agency, result.status == "ok", result.seconds, note)
+    finally:
+        outcomes.close()  # stops the workers; after an interrupt, the reports in flight are dropped
+
+
+def _write(out_dir: Path, agency: str, files: dict[str, bytes]) -> None:
+    if not files:
+        return
+    try:
+        write_report_dir(out_dir, agency, files)
+    except OSError as error:
+        raise _unwritable(out_dir / agency, error) from None
+
+
+def _say_waiting(stream, holder: str) -> None:
+    import sys
+
+    print(f"等待另一个批量渲染结束 / waiting for another batch to finish: {holder or '?'}",
+          file=stream or sys.stderr, flush=True)
+
+
+def stopped_message(stop: BaseException) -> str:
+    """What an interrupted or stopped batch says on its way out."""
+    finished, unfinished = getattr(stop, "finished", 0), getattr(stop, "unfinished", 0)
+    counts = (f"本次完成 {finished} 份，未完成 {unfinished} 份（进行中的已放弃，未写入任何内容）；已有的报告完好",
+              f"{finished} report(s) finished this run, {unfinished} did not (those in flight were dropped, "
+              "nothing of them written); existing reports are intact")
+    if isinstance(stop, interrupt.Interrupted):
+        return (f"已被 {stop.name} 中断：{counts[0]}。再次运行同一命令即可从中断处继续 / interrupted by {stop.name}: "
+                f"{counts[1]}. Run the same command again to continue where this one stopped")
+    return (f"{stop.zh}；批量渲染已停止：{counts[0]}。腾出空间（或排除写入故障）后再次运行同一命令即可继续 / {stop.en}; "
+            f"the batch stopped: {counts[1]}. Free some space (or fix what stops the writes), then run the same "
+            "command again to continue")
 
 
 def index_rows(root: Path, year: int, entries: list[Entry]) -> Path:

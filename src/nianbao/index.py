@@ -56,7 +56,8 @@ def report_status(manifest: dict | None) -> str:
 
 
 def _row(agency: str, manifest: dict | None) -> str:
-    manifest = manifest or {}
+    # no report yet (e.g. a batch interrupted before it came to this agency)
+    manifest = manifest or {"error": {"cause": "missing", "message": "尚未渲染 / not rendered yet"}}
     status = report_status(manifest)
     findings = manifest.get("findings") or {}
     known = findings.get("known", False) and status != "failed"

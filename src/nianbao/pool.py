@@ -3,17 +3,28 @@ come. Unlike concurrent.futures, a worker that dies or overruns its hard deadlin
 replaced, and only its own call fails; the others go on.
 
 Workers are started with 'spawn' (the driver may hold threads, e.g. playwright's) and ignore
-SIGINT: Ctrl-C is the driver's to handle, and it stops them.
+SIGINT: Ctrl-C is the driver's to handle, and it stops them. A worker asked to stop while busy
+(SIGTERM: the driver was interrupted, or the call overran its hard deadline) drops its call,
+shuts down what it started (the kernel, its Chromium) and exits; one that does not within GRACE
+seconds is killed together with every process under it. No kernel or browser outlives its worker,
+and no worker outlives its driver: one whose driver dies (kill -9) stops itself the same way.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import os
 import signal
+import threading
 import time
 import traceback
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
+
+import psutil
+
+GRACE = 10.0  # seconds a worker asked to stop gets to shut its kernel and browser down
 
 
 @dataclass
@@ -25,10 +36,29 @@ class Outcome:
     cause: str = ""  # exception | worker-died | timeout
 
 
+class WorkerStopped(BaseException):
+    """Raised in a worker when the driver asks it to stop (SIGTERM): it unwinds the call in
+    progress, so the call's own clean-up runs (papermill shuts its kernel down, scratch goes)."""
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the clean-up that follows must not be cut short
+    raise WorkerStopped()
+
+
+def _watch_driver(driver: int) -> None:
+    """A driver killed outright cannot stop its workers: each notices it is gone and stops itself."""
+    while os.getppid() == driver:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _worker_main(conn, finalizer) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    conn.send("ready")  # deadlines count from here, not from the (slow) spawn
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    threading.Thread(target=_watch_driver, args=(os.getppid(),), daemon=True, name="nianbao-driver-watch").start()
     try:
+        conn.send("ready")  # deadlines count from here, not from the (slow) spawn
         while True:
             try:
                 message = conn.recv()
@@ -39,12 +69,50 @@ def _worker_main(conn, finalizer) -> None:
             fn, args, kwargs = message
             try:
                 reply = (True, fn(*args, **kwargs))
+            except WorkerStopped:
+                raise
             except BaseException as error:  # noqa: BLE001 - reported to the driver, the worker goes on
                 reply = (False, "".join(traceback.format_exception(error)))
             conn.send(reply)
+    except WorkerStopped:
+        # The driver no longer waits for this call. Its event loop was left mid-run: tasks still
+        # watching the kernel fail as it goes, which asyncio would print as tracebacks.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     finally:
-        if finalizer is not None:
-            finalizer()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # Chromium's helpers outlive their browser by a moment, and once it is gone they no longer
+        # point back here: take the whole tree first, and return only when all of it has ended.
+        tree = psutil.Process().children(recursive=True)
+        try:
+            if finalizer is not None:
+                finalizer()
+        finally:
+            end_processes(tree + psutil.Process().children(recursive=True))
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def end_processes(processes: list[psutil.Process], timeout: float = 3.0) -> None:
+    """Terminate the processes (a kernel, Chromium and its helpers, the playwright driver), then
+    kill any that outlast the timeout; reaps those that are our children. (psutil.Process checks
+    a process's start time before signalling it, so a pid reused meanwhile is left alone.)"""
+    for process in processes:
+        try:
+            process.terminate()
+        except psutil.Error:
+            pass
+    _, alive = psutil.wait_procs(processes, timeout=timeout)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(alive, timeout=timeout)
 
 
 class _Worker:
@@ -57,19 +125,32 @@ class _Worker:
         self.deadline = 0.0
         self.ready = False
 
-    def stop(self, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()
+    def ask_to_stop(self, *, busy: bool) -> None:
+        """An idle worker finishes its loop; a busy one (or one still starting) gets SIGTERM and
+        drops its call."""
+        if busy or not self.ready:
+            if self.process.is_alive():
+                self.process.terminate()
         else:
             try:
                 self.conn.send(None)
             except (BrokenPipeError, OSError):
                 pass
-        self.process.join(timeout=10)
+
+    def wait_or_kill(self, deadline: float) -> None:
+        """Wait for the worker to exit until deadline (time.monotonic()); then kill it and every
+        process under it (collected first: once it is dead they no longer point back to it)."""
+        self.process.join(timeout=max(0.0, deadline - time.monotonic()))
         if self.process.is_alive():
+            tree = descendants(self.process.pid)
             self.process.kill()
             self.process.join()
+            end_processes(tree, timeout=1.0)
         self.conn.close()
+
+    def stop(self, *, busy: bool = False, grace: float = GRACE) -> None:
+        self.ask_to_stop(busy=busy)
+        self.wait_or_kill(time.monotonic() + grace)
 
 
 class WorkerPool:
@@ -119,7 +200,7 @@ class WorkerPool:
             self._failed_starts += 1
             if self._failed_starts > 3 * self.size:
                 raise RuntimeError(f"worker processes keep dying at start (exit code {worker.process.exitcode})")
-            self._replace(worker, kill=False)
+            self._replace(worker, busy=False)
 
     def _collect(self, worker: _Worker) -> Outcome | None:
         index = worker.index
@@ -131,26 +212,31 @@ class WorkerPool:
             pass
         if not worker.process.is_alive():
             code = worker.process.exitcode
-            self._replace(worker, kill=False)
+            self._replace(worker, busy=False)
             return Outcome(index, False, error=f"工作进程意外退出（退出码 {code}）/ the worker process died (exit code {code})",
                            cause="worker-died")
         if time.monotonic() > worker.deadline:
-            self._replace(worker, kill=True)
+            self._replace(worker, busy=True)
             return Outcome(index, False, error="超过硬性时限，工作进程已终止 / past the hard deadline, the worker was killed",
                            cause="timeout")
         return None
 
-    def _replace(self, worker: _Worker, *, kill: bool) -> None:
-        worker.stop(kill=kill)
+    def _replace(self, worker: _Worker, *, busy: bool) -> None:
+        worker.stop(busy=busy)
         self._workers[self._workers.index(worker)] = _Worker(self._ctx, self.finalizer)
 
-    def close(self, *, kill: bool = False) -> None:
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop every worker, all at once. abandon (the caller gives up, e.g. interrupted): the
+        calls in progress are dropped. Returns when every worker and what it started is gone."""
         for worker in self._workers:
-            worker.stop(kill=kill or worker.index is not None)
+            worker.ask_to_stop(busy=abandon or worker.index is not None)
+        deadline = time.monotonic() + GRACE
+        for worker in self._workers:
+            worker.wait_or_kill(deadline)
         self._workers = []
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, *_):
-        self.close(kill=exc_type is not None)
+        self.close(abandon=exc_type is not None)

@@ -5,10 +5,15 @@ A task carries its inputs as bytes (the notebook, suites and templates shared by
 Bundle; the parameters and sources of one report in a Job), rebuilds a small project from them in
 a temporary directory, renders there and returns every output as bytes. The client writes them,
 so workers need no shared disk, and what a report was made from is exactly what the client hashed.
+
+Two failures are the machine's, not the report's, and say so in their cause: a PDF Chromium could
+not print ('pdf': the next run retries it) and a full scratch disk ('disk-full': nothing of the
+report is returned, so the client keeps what it has and stops).
 """
 from __future__ import annotations
 
 import atexit
+import errno
 import logging
 import os
 import shutil
@@ -95,11 +100,19 @@ def sweep_scratch() -> None:
 
 def printer():
     """One Chromium with one reused tab per worker process (and thread: playwright's sync API
-    belongs to the thread that started it)."""
+    belongs to the thread that started it). It restarts a crashed browser by itself."""
     from .publish import PdfPrinter
 
+    class WorkerPrinter(PdfPrinter):
+        def print_pdf(self, html_path):
+            try:
+                return super().print_pdf(html_path)
+            except NianbaoError as error:  # Chromium failed again after its restart: the machine's fault
+                raise RenderError(error.zh, error.en, file=error.file, ename="PdfError", evalue=error.en,
+                                  cause="pdf") from None
+
     if getattr(_state, "printer", None) is None or _state.pid != os.getpid():
-        _state.printer, _state.pid = PdfPrinter(), os.getpid()
+        _state.printer, _state.pid = WorkerPrinter(), os.getpid()
         atexit.register(_state.printer.close)
     return _state.printer
 
@@ -159,11 +172,42 @@ def job_project(job: Job, bundle: Bundle):
 
 
 # ------------------------------------------------------------------ the task
+# A full disk (or one that takes no more): the machine's fault, and writing anything else would fail too.
+DISK_ERRORS = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EFBIG: "文件超过允许的大小",
+               errno.EROFS: "文件系统只读"}
+
+
+def disk_error(error: BaseException) -> OSError | None:
+    """The OSError of a full (or read-only) disk behind error, however wrapped, else None."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in DISK_ERRORS:
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
 def render_job(job: Job, bundle: Bundle, *, pdf: bool = True, timeout: float = DEFAULT_TIMEOUT,
                engine: dict | None = None) -> JobResult:
     """Render one report from its inputs and return its outputs; never raises for a failed report.
 
     engine: keyword arguments for papermill/nbclient, e.g. {"kernel_manager_class": ...}."""
+    try:
+        return _render_job(job, bundle, pdf=pdf, timeout=timeout, engine=engine)
+    except Exception as error:
+        full = disk_error(error)
+        if full is None:
+            raise
+        where, worker = full.filename or tempfile.gettempdir(), f"{socket.gethostname()}:{os.getpid()}"
+        message = (f"工作进程 {worker} 无法写入临时文件 {where}：{DISK_ERRORS[full.errno]} / the worker {worker} "
+                   f"cannot write its scratch file {where}: {os.strerror(full.errno)}")
+        failure = {"cause": "disk-full", "cell": None, "ename": type(full).__name__, "evalue": str(full),
+                   "source": "", "message": message}
+        return JobResult(job.agency, job.year, "failed", {}, {"status": "failed", "error": failure}, error=failure)
+
+
+def _render_job(job: Job, bundle: Bundle, *, pdf: bool, timeout: float, engine: dict | None) -> JobResult:
     from .render import render_into
     from .sources import load_report
 
@@ -182,18 +226,24 @@ def render_job(job: Job, bundle: Bundle, *, pdf: bool = True, timeout: float = D
                                  **(engine or {}))
             return JobResult(job.agency, job.year, "ok", _read_outputs(work), result.manifest,
                              warnings=result.warnings, seconds=time.perf_counter() - t0, worker=worker)
-        except RenderError as error:
-            failure = {"cause": error.cause, "cell": error.cell, "ename": error.ename, "evalue": error.evalue,
-                       "source": _first_lines(error.source), "message": str(error).replace(str(work), "<report>")}
-        except NianbaoError as error:  # the source or the parameters are unreadable
-            failure = {"cause": "input", "cell": None, "ename": type(error).__name__, "evalue": str(error),
-                       "source": "", "message": str(error).replace(str(root) + os.sep, "")}
         except Exception as error:  # noqa: BLE001 - one report's failure must not stop the batch
-            failure = {"cause": "internal", "cell": None, "ename": type(error).__name__, "evalue": str(error),
-                       "source": "", "message": "".join(traceback.format_exception(error))[-4000:]}
+            if disk_error(error):
+                raise  # the machine's fault, not the report's: render_job says so
+            failure = describe_failure(error, work, root)
         manifest = failure_record(work, root, job, failure, started, name)
         return JobResult(job.agency, job.year, "failed", _read_outputs(work), manifest, error=failure,
                          seconds=time.perf_counter() - t0, worker=worker)
+
+
+def describe_failure(error: Exception, work: Path, root: Path) -> dict:
+    if isinstance(error, RenderError):
+        return {"cause": error.cause, "cell": error.cell, "ename": error.ename, "evalue": error.evalue,
+                "source": _first_lines(error.source), "message": str(error).replace(str(work), "<report>")}
+    if isinstance(error, NianbaoError):  # the source or the parameters are unreadable
+        return {"cause": "input", "cell": None, "ename": type(error).__name__, "evalue": str(error),
+                "source": "", "message": str(error).replace(str(root) + os.sep, "")}
+    return {"cause": "internal", "cell": None, "ename": type(error).__name__, "evalue": str(error),
+            "source": "", "message": "".join(traceback.format_exception(error))[-4000:]}
 
 
 def failure_record(work: Path, root: Path, job: Job, failure: dict, started: str, name: str = "") -> dict:

@@ -1,9 +1,11 @@
-"""nianbao batch --year Y [--jobs N] [--agencies A,B] [--force] [--scheduler ADDRESS|local] [--timeout S]"""
+"""nianbao batch --year Y [--jobs N] [--agencies A,B] [--force] [--scheduler ADDRESS|local] [--timeout S] [--wait]"""
 from __future__ import annotations
 
 import argparse
+import sys
 
-from ..batch import format_summary, run_batch
+from ..batch import OutputsUnwritable, format_summary, run_batch, stopped_message
+from ..interrupt import Interrupted
 from ..task import DEFAULT_TIMEOUT
 
 
@@ -32,12 +34,20 @@ def add_parser(sub) -> None:
     p.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT,
                    help=f"每份报告的时限（秒，默认 {DEFAULT_TIMEOUT}）/ seconds per report (default {DEFAULT_TIMEOUT})")
     p.add_argument("--no-pdf", action="store_true", help="只生成 HTML / HTML only")
+    p.add_argument("--wait", action="store_true",
+                   help="同一年度已有批量渲染在运行时排队等候，而非退出 / if another batch is writing the same year's "
+                        "outputs, wait for it instead of refusing (exit 2)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     agencies = [a.strip() for a in args.agencies.split(",") if a.strip()] if args.agencies else None
-    summary = run_batch(args.year, jobs=args.jobs, agencies=agencies, force=args.force, retry_failed=args.retry_failed,
-                        scheduler=args.scheduler, timeout=args.timeout, pdf=not args.no_pdf)
+    try:
+        summary = run_batch(args.year, jobs=args.jobs, agencies=agencies, force=args.force,
+                            retry_failed=args.retry_failed, scheduler=args.scheduler, timeout=args.timeout,
+                            pdf=not args.no_pdf, wait=args.wait)
+    except (Interrupted, OutputsUnwritable) as stop:
+        print(f"nianbao batch: {stopped_message(stop)}", file=sys.stderr)
+        return stop.exit_code
     print(format_summary(summary))
     return summary.exit_code
