@@ -1,4 +1,4 @@
-"""nianbao batch --year Y [--jobs N] [--agencies A,B] [--force] [--scheduler ADDRESS|local] [--timeout S]"""
+"""nianbao batch --year Y [--jobs N] [--agencies A,B] [--force] [--scheduler ADDRESS|local] [--timeout S] [--no-fork]"""
 from __future__ import annotations
 
 import argparse
@@ -32,12 +32,16 @@ def add_parser(sub) -> None:
     p.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT,
                    help=f"每份报告的时限（秒，默认 {DEFAULT_TIMEOUT}）/ seconds per report (default {DEFAULT_TIMEOUT})")
     p.add_argument("--no-pdf", action="store_true", help="只生成 HTML / HTML only")
+    p.add_argument("--no-fork", action="store_true",
+                   help="每份报告启动普通内核，不用 fork 服务器（更慢，结果相同）/ plain kernels instead of "
+                        "fork-server ones (slower, same reports; the only way off Linux)")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     agencies = [a.strip() for a in args.agencies.split(",") if a.strip()] if args.agencies else None
     summary = run_batch(args.year, jobs=args.jobs, agencies=agencies, force=args.force, retry_failed=args.retry_failed,
-                        scheduler=args.scheduler, timeout=args.timeout, pdf=not args.no_pdf)
+                        scheduler=args.scheduler, timeout=args.timeout, pdf=not args.no_pdf,
+                        fork=not args.no_fork)
     print(format_summary(summary))
     return summary.exit_code
