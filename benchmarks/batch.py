@@ -1,24 +1,32 @@
 """Batch rendering speed, four ways in one run (by hand, not in CI):
 
     PYTHONPATH=src python benchmarks/batch.py [--agencies 40] [--jobs 2] [--ways loop,plain,fork,floor]
+    PYTHONPATH=src python benchmarks/batch.py --noop 1000        # a rerun with nothing changed
+    PYTHONPATH=src python benchmarks/batch.py --memory 40,200    # peak memory of `nianbao batch`
 
   loop   the loop a user writes: papermill CLI, `jupyter nbconvert` CLI, a fresh headless Chromium
          per PDF, one report after the other
-  plain  one driver, --jobs spawn workers, plain kernels over IPC, nbconvert in the worker, one
-         reused Chromium tab per worker (stands in for `nianbao batch --no-fork`)
-  fork   the same with fork-server kernels (stands in for `nianbao batch`)
+  plain  `nianbao batch --no-fork --jobs J`: plain kernels, nbconvert in the workers, one reused
+         Chromium tab per worker
+  fork   `nianbao batch --jobs J`: the same with fork-server kernels (the default on Linux)
   floor  the same library work in warm processes with no kernel: the notebook's cells run in an
          in-process IPython shell, then HTML and PDF as above (the cost of isolation is the gap)
 
-Every way renders the same N synthetic agencies (copies of data/2021/jiaozuo-jyj.yaml under
-other ids and names) into its own copy of the project, HTML + PDF + validation per report.
-Printed: seconds per report, reports per minute, ratio to the loop, fork's ratio to the floor,
-peak memory (PSS of the benchmark and all its descendants), and whether the executed notebooks
-and HTML pages of all ways are equal.
+Every way renders the same N synthetic agencies (`nianbao synth`, with last year's data) into its
+own copy of the project, HTML + PDF + validation per report; the batch ways are the real command
+line, start-up included. Printed: seconds per report, reports per minute, ratio to the loop,
+`nianbao batch`'s ratio to the floor, peak memory (PSS of the benchmark and all its descendants),
+the load average, and whether the executed notebooks and HTML pages of all ways are equal.
+
+--noop N: N synthetic agencies whose outputs are all current (seeded from one rendered report
+under each agency's own cache key, as a finished batch leaves them), then `nianbao batch` timed:
+it must read each agency's inputs and manifest and render nothing. Target: under 10 s for 1,000.
+--memory N,M: peak memory of a 2-worker `nianbao batch` at N and at M reports; flat, under 3 GB.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import re
@@ -36,30 +44,25 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("notebooks", "templates", "data", "params", "expectations")
-SAMPLE, YEAR = "jiaozuo-jyj", 2021
+YEAR = 2022
 BIN = Path(sys.executable).parent
 
 
 # --- the synthetic project ------------------------------------------------------------------
 
-def make_project(dest: Path, count: int) -> list[str]:
-    """A project copy whose 2021 data are `count` renamed copies of the sample agency."""
+def make_project(dest: Path, count: int, seed: int = 8) -> list[str]:
+    """A project copy with `count` synthetic agencies for YEAR (and their YEAR-1 data) only."""
+    from nianbao import synth
+
     for part in PROJECT_PARTS:
         if (ROOT / part).exists():
             shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb.*"))
+    for part in ("data", "params"):
+        shutil.rmtree(dest / part, ignore_errors=True)
     (dest / "outputs").mkdir(exist_ok=True)
-    sample = (dest / "data" / str(YEAR) / f"{SAMPLE}.yaml").read_text(encoding="utf-8")
-    name = re.search(r"^agency: (.+)$", sample, re.M).group(1)
-    for path in (dest / "data" / str(YEAR)).glob("*.yaml"):
-        path.unlink()
-    for path in (dest / "params" / str(YEAR)).glob("*.yaml"):
-        path.unlink()
-    agencies = [f"synth-{i:03d}" for i in range(1, count + 1)]
-    for i, agency in enumerate(agencies, 1):
-        text = sample.replace(f"agency: {name}", f"agency: 合成市第{i}局", 1)
-        (dest / "data" / str(YEAR) / f"{agency}.yaml").write_text(text, encoding="utf-8")
-        (dest / "params" / str(YEAR) / f"{agency}.yaml").write_text(f"agency: {agency}\nyear: {YEAR}\n")
-    return agencies
+    agencies = synth.synthesize(count, YEAR, seed=seed, previous=True)
+    synth.write_agencies(agencies, dest, YEAR)
+    return sorted(a.id for a in agencies)
 
 
 def out_dir(root: Path, agency: str) -> Path:
@@ -88,61 +91,39 @@ def way_loop(root: Path, agencies: list[str], jobs: int) -> list[dict]:
     return []
 
 
-# --- ways 2 and 3: one driver, spawn workers, plain or forked kernels ---------------------------
+# --- ways 2 and 3: the command line, plain or fork-server kernels --------------------------------
 
-_worker: dict = {}
-
-
-def _driver_init(root: str, fork: bool) -> None:
-    import multiprocessing.util
-
-    from nianbao.forkserver import kernel_manager_class
-    from nianbao.publish import PdfPrinter
-
-    _worker.update(root=Path(root), printer=PdfPrinter(), manager=kernel_manager_class(fork))
-    multiprocessing.util.Finalize(None, _worker["printer"].close, exitpriority=10)
+def batch_command(root: Path, jobs: int, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NIANBAO_HOME": str(root)}
+    return subprocess.run([sys.executable, "-m", "nianbao", "batch", "--year", str(YEAR), "--jobs", str(jobs), *extra],
+                          cwd=root, env=env, capture_output=True, text=True)
 
 
-def _driver_render(agency: str) -> dict:
-    from nianbao.render import render_report
-
-    result = render_report(agency, YEAR, root=_worker["root"], printer=_worker["printer"],
-                           engine_kwargs={"kernel_manager_class": _worker["manager"]})
-    return result.timings
-
-
-def _driver(root: Path, agencies: list[str], jobs: int, fork: bool) -> list[dict]:
-    from nianbao.forkserver import ADDRESS_ENV, start_server, stop_servers
-
-    os.environ["NIANBAO_HOME"] = str(root)
-    try:
-        server = None
-        if fork:  # one server for all workers: its preload is paid once (while they start), its pages shared
-            server = start_server(wait=False)
-            os.environ[ADDRESS_ENV] = server.address
-        with multiprocessing.get_context("spawn").Pool(jobs, _driver_init, (str(root), fork)) as pool:
-            if server is not None:
-                server.wait_ready()
-            timings = list(pool.imap_unordered(_driver_render, agencies))
-            pool.close()
-            pool.join()
-        return timings
-    finally:
-        os.environ.pop(ADDRESS_ENV, None)
-        stop_servers()
+def manifest_timings(root: Path, agencies: list[str]) -> list[dict]:
+    timings = []
+    for agency in agencies:
+        manifest = json.loads((out_dir(root, agency) / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("status") != "ok":
+            raise RuntimeError(f"{agency}: {manifest.get('error')}")
+        timings.append(manifest.get("timings", {}))
+    return timings
 
 
 def way_plain(root: Path, agencies: list[str], jobs: int) -> list[dict]:
-    return _driver(root, agencies, jobs, fork=False)
+    batch_command(root, jobs, "--no-fork")
+    return manifest_timings(root, agencies)
 
 
 def way_fork(root: Path, agencies: list[str], jobs: int) -> list[dict]:
-    return _driver(root, agencies, jobs, fork=True)
+    batch_command(root, jobs)
+    return manifest_timings(root, agencies)
 
 
 # --- way 4: the floor -------------------------------------------------------------------------
 
-def _floor_init(root: str) -> None:
+_worker: dict = {}
+
+def _floor_init(root: str, warm_agency: str) -> None:
     import multiprocessing.util
 
     from IPython.core.displayhook import DisplayHook
@@ -177,9 +158,8 @@ def _floor_init(root: str) -> None:
     html_exporter(Path(root) / "templates")
     _worker.update(root=Path(root), printer=PdfPrinter(), shell=shell)
     multiprocessing.util.Finalize(None, _worker["printer"].close, exitpriority=10)
-    with tempfile.TemporaryDirectory() as tmp:  # warm: Chromium started, one page printed
-        (Path(tmp) / "warm.html").write_text("<p>warm</p>")
-        _worker["printer"].print_pdf(Path(tmp) / "warm.html")
+    with tempfile.TemporaryDirectory() as tmp:  # warm: one whole report (GX loaded, Chromium started)
+        _floor_render(warm_agency, Path(tmp))
 
 
 def _execute_in_process(nb) -> None:
@@ -209,7 +189,7 @@ def _execute_in_process(nb) -> None:
             raise RuntimeError(f"cell failed: {result.error_in_exec or result.error_before_exec}")
 
 
-def _floor_render(agency: str) -> dict:
+def _floor_render(agency: str, out: Path | None = None) -> dict:
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
@@ -224,7 +204,7 @@ def _floor_render(agency: str) -> dict:
     nb = parameterize_notebook(load_notebook_node(str(root / NOTEBOOK)), params)
     os.chdir(root / "notebooks")
     _execute_in_process(nb)
-    out = out_dir(root, agency)
+    out = out or out_dir(root, agency)
     out.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out / "report.ipynb")
     t1 = time.perf_counter()
@@ -241,7 +221,7 @@ def _noop(_):
 
 def way_floor(root: Path, agencies: list[str], jobs: int) -> list[dict]:
     os.environ["NIANBAO_HOME"] = str(root)
-    with multiprocessing.get_context("spawn").Pool(jobs, _floor_init, (str(root),)) as pool:
+    with multiprocessing.get_context("spawn").Pool(jobs, _floor_init, (str(root), agencies[0])) as pool:
         pool.map(_noop, range(jobs * 2), chunksize=1)  # warm: the floor excludes start-up
         start = time.perf_counter()
         timings = list(pool.imap_unordered(_floor_render, agencies))
@@ -252,8 +232,8 @@ def way_floor(root: Path, agencies: list[str], jobs: int) -> list[dict]:
 
 
 WAYS = {"loop": ("the user's loop: papermill CLI + nbconvert CLI + fresh Chromium", way_loop),
-        "plain": ("driver, plain kernels (as `nianbao batch --no-fork`)", way_plain),
-        "fork": ("driver, fork-server kernels + reused tab (as `nianbao batch`)", way_fork),
+        "plain": ("`nianbao batch --no-fork`", way_plain),
+        "fork": ("`nianbao batch` (fork-server kernels)", way_fork),
         "floor": ("floor: warm processes, no kernel", way_floor)}
 
 
@@ -295,13 +275,15 @@ class PeakMemory:
 
 def notebook_key(path: Path) -> list:
     """What a report's executed notebook says: each code cell's count and outputs (no times,
-    ids or the injected-parameters source, which each tool writes its own way)."""
+    ids or the injected-parameters source, which each tool writes its own way; source files by
+    their project path: the batch renders in a scratch copy of the project)."""
     nb = nbformat.read(path, as_version=4)
     key = []
     for cell in nb.cells:
         if cell.cell_type == "code":
-            outputs = [{k: v for k, v in o.items() if k != "metadata"} for o in cell.outputs]
-            key.append((cell.execution_count, outputs))
+            outputs = json.dumps([{k: v for k, v in o.items() if k != "metadata"} for o in cell.outputs],
+                                 ensure_ascii=False, sort_keys=True)
+            key.append((cell.execution_count, re.sub(r'"/[^"]*/(data/\d{4}/[^"/]+\.yaml)"', r'"\1"', outputs)))
     return key
 
 
@@ -326,48 +308,131 @@ def compare(roots: dict[str, Path], agencies: list[str]) -> list[str]:
     return differences
 
 
+def seed_outputs(root: Path, agencies: list[str], jobs: int) -> None:
+    """Render the first agency, then give every other one the same outputs under its own cache
+    key: what a finished batch leaves (the rerun reads only inputs and manifests)."""
+    from nianbao import batch, provenance
+
+    first = agencies[0]
+    result = batch_command(root, jobs, "--agencies", first)
+    template = out_dir(root, first)
+    if not (template / "manifest.json").is_file():
+        raise RuntimeError(f"seeding failed: {result.stderr[-2000:]}")
+    files = {p.name: p.read_bytes() for p in template.iterdir() if p.is_file()}
+    manifest = json.loads(files.pop(provenance.MANIFEST))
+    old = os.environ.get("NIANBAO_HOME")
+    os.environ["NIANBAO_HOME"] = str(root)
+    try:
+        plan = batch.plan_batch(root, YEAR)
+    finally:
+        if old is None:
+            os.environ.pop("NIANBAO_HOME")
+        else:
+            os.environ["NIANBAO_HOME"] = old
+    for entry in plan.entries:
+        if entry.job is None:
+            continue
+        own = {**manifest, "agency": entry.agency, "cache_key": entry.job.cache_key}
+        batch.write_report_dir(root / "outputs" / str(YEAR), entry.agency,
+                               {**files, provenance.MANIFEST: provenance.manifest_bytes(own)})
+
+
+def run_noop(count: int, jobs: int, base: Path) -> int:
+    root = base / "noop"
+    agencies = make_project(root, count)
+    seed_outputs(root, agencies, jobs)
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        result = batch_command(root, jobs)
+        runs.append(time.perf_counter() - start)
+    summary = result.stdout.splitlines()[0] if result.stdout else result.stderr[-500:]
+    best = min(runs)
+    print(f"\nno-op rerun of {count} synthetic agencies, `nianbao batch` from the command line (start-up "
+          f"included), 3 runs: {', '.join(f'{r:.2f}' for r in runs)} s; best {best:.2f} s "
+          f"({'under' if best < 10 else 'OVER'} the 10 s target); load average {os.getloadavg()[0]:.1f}")
+    print(f"  {summary}")
+    return 0 if "rendered 0" in summary else 1
+
+
+def run_memory(counts: list[int], jobs: int, base: Path) -> int:
+    print(f"\npeak memory of `nianbao batch --jobs {jobs}` (PSS of the command and all its descendants)\n")
+    print("| reports | peak memory | s/report | load average |")
+    print("|---|---|---|---|")
+    peaks = []
+    for count in counts:
+        root = base / f"memory-{count}"
+        agencies = make_project(root, count)
+        with PeakMemory() as memory:
+            start = time.perf_counter()
+            batch_command(root, jobs)
+            wall = time.perf_counter() - start
+        manifest_timings(root, agencies)  # all rendered
+        peaks.append(memory.peak)
+        print(f"| {count} | {memory.peak / 2**20:.0f} MB | {wall / count:.2f} | {os.getloadavg()[0]:.1f} |")
+        shutil.rmtree(root, ignore_errors=True)
+    flat = max(peaks) < 1.25 * min(peaks)
+    print(f"\n{'flat' if flat else 'NOT FLAT'} in the number of reports; "
+          f"{'under' if max(peaks) < 3 * 2**30 else 'OVER'} 3 GB")
+    return 0 if flat and max(peaks) < 3 * 2**30 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--ways", default=",".join(WAYS), help=f"comma-separated, of {', '.join(WAYS)}")
     parser.add_argument("--keep", type=Path, help="render into this directory and keep it")
+    parser.add_argument("--noop", type=int, metavar="N", help="time a rerun of N agencies with nothing changed, only")
+    parser.add_argument("--memory", metavar="N,M", help="peak memory of `nianbao batch` at these report counts, only")
     args = parser.parse_args(argv)
-    ways = args.ways.split(",")
     base = args.keep or Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
-    roots, rows, stages = {}, {}, {}
     try:
-        for way in ways:
-            roots[way] = base / way
-            agencies = make_project(roots[way], args.agencies)
-            print(f"{way}: {WAYS[way][0]} ...", file=sys.stderr, flush=True)
-            with PeakMemory() as memory:
-                start = time.perf_counter()
-                timings = WAYS[way][1](roots[way], agencies, args.jobs)
-                wall = time.perf_counter() - start
-            walls = [t["_wall"] for t in timings if "_wall" in t]
-            wall = walls[0] if walls else wall
-            busy = sum(t.get(k, 0) for t in timings for k in ("execute", "html", "pdf")) / args.jobs
-            rows[way] = (wall / len(agencies), memory.peak, wall - busy if busy else None)
-            stages[way] = {k: statistics.mean(t[k] for t in timings if k in t)
-                           for k in ("execute", "html", "pdf") if any(k in t for t in timings)}
-        differences = compare(roots, agencies)
+        if args.noop:
+            return run_noop(args.noop, args.jobs, base)
+        if args.memory:
+            return run_memory([int(n) for n in args.memory.split(",")], args.jobs, base)
+        return run_ways(args, base)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
 
-    print(f"\n{args.agencies} synthetic agencies, {args.jobs} workers, {os.cpu_count()} CPUs; HTML + PDF + validation per report\n")
+
+def run_ways(args, base: Path) -> int:
+    ways = args.ways.split(",")
+    roots, rows, stages, loads = {}, {}, {}, {}
+    for way in ways:
+        roots[way] = base / way
+        agencies = make_project(roots[way], args.agencies)
+        print(f"{way}: {WAYS[way][0]} ...", file=sys.stderr, flush=True)
+        with PeakMemory() as memory:
+            start = time.perf_counter()
+            timings = WAYS[way][1](roots[way], agencies, args.jobs)
+            wall = time.perf_counter() - start
+        loads[way] = os.getloadavg()[0]
+        walls = [t["_wall"] for t in timings if "_wall" in t]
+        wall = walls[0] if walls else wall
+        busy = sum(t.get(k, 0) for t in timings for k in ("execute", "html", "pdf")) / args.jobs
+        rows[way] = (wall / len(agencies), memory.peak, wall - busy if busy else None)
+        stages[way] = {k: statistics.mean(t[k] for t in timings if k in t)
+                       for k in ("execute", "html", "pdf") if any(k in t for t in timings)}
+        print(f"  {wall:.1f} s, load average {loads[way]:.1f}", file=sys.stderr, flush=True)
+    differences = compare(roots, agencies)
+
+    print(f"\n{args.agencies} synthetic agencies, {args.jobs} workers, {os.cpu_count()} CPUs; HTML + PDF + validation "
+          "per report\n")
     print("| way | s/report | reports/min | vs loop | peak memory (PSS) | per report in a worker: execute / html / pdf "
-          "| start-up and idle, s |")
-    print("|---|---|---|---|---|---|---|")
+          "| start-up and idle, s | load average |")
+    print("|---|---|---|---|---|---|---|---|")
     loop = rows.get("loop", (None,))[0]
     for way, (per, peak, overhead) in rows.items():
         ratio = f"{loop / per:.1f}x" if loop else "—"
         stage = " / ".join(f"{stages[way][k]:.2f}" for k in ("execute", "html", "pdf") if k in stages[way]) or "—"
         idle = "—" if overhead is None else f"{overhead:.1f}"
-        print(f"| {WAYS[way][0]} | {per:.2f} | {60 / per:.0f} | {ratio} | {peak / 2**20:.0f} MB | {stage} | {idle} |")
+        print(f"| {WAYS[way][0]} | {per:.2f} | {60 / per:.0f} | {ratio} | {peak / 2**20:.0f} MB | {stage} | {idle} "
+              f"| {loads[way]:.1f} |")
     if "fork" in rows and "floor" in rows:
-        print(f"\nfork-server driver vs floor: {rows['fork'][0] / rows['floor'][0]:.1f}x the floor's time per report")
+        print(f"\n`nianbao batch` vs floor: {rows['fork'][0] / rows['floor'][0]:.1f}x the floor's time per report")
     print("outputs: " + ("all ways equal (executed notebooks and HTML)" if not differences else
                          f"{len(differences)} DIFFERENCES:\n  " + "\n  ".join(differences)))
     return 1 if differences else 0

@@ -73,7 +73,8 @@ def project_root(out_dir: Path) -> Path:
 
 
 def audit_outputs(out_dir, *, reexecute: int | str | None = None, root: Path | None = None,
-                  jobs: int | None = None, timeout: float | None = None, engine: dict | None = None) -> AuditResult:
+                  jobs: int | None = None, timeout: float | None = None, engine: dict | None = None,
+                  fork: bool = True) -> AuditResult:
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise UsageError(f"找不到输出目录 {out_dir}", f"no such outputs directory: {out_dir}")
@@ -92,7 +93,7 @@ def audit_outputs(out_dir, *, reexecute: int | str | None = None, root: Path | N
     for agency in sorted(with_params | rendered):
         result.agencies.append(audit_one(root, out_dir / agency, agency, agency in with_params, shared, env_now))
     if reexecute:
-        reexecute_reports(root, result, reexecute, jobs=jobs, timeout=timeout, engine=engine)
+        reexecute_reports(root, result, reexecute, jobs=jobs, timeout=timeout, engine=engine, fork=fork)
     return result
 
 
@@ -268,7 +269,7 @@ def pick(candidates: list[str], how_many: int | str) -> list[str]:
 
 
 def reexecute_reports(root: Path, result: AuditResult, how_many: int | str, *, jobs: int | None = None,
-                      timeout: float | None = None, engine: dict | None = None) -> None:
+                      timeout: float | None = None, engine: dict | None = None, fork: bool = True) -> None:
     from .batch import execute_jobs, plan_batch
     from .task import DEFAULT_TIMEOUT, bundle_from
 
@@ -283,7 +284,7 @@ def reexecute_reports(root: Path, result: AuditResult, how_many: int | str, *, j
     by_name = {a.agency: a for a in result.agencies}
     jobs_list = plan.jobs
     for outcome in execute_jobs(jobs_list, bundle_from(root), workers=jobs, timeout=timeout or DEFAULT_TIMEOUT,
-                                pdf=False, engine=engine):
+                                pdf=False, engine=engine, fork=fork):
         job = jobs_list[outcome.index]
         audit = by_name[job.agency]
         audit.reexecuted = True

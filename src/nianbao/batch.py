@@ -216,9 +216,14 @@ def _failed_files(entry: Entry) -> dict[str, bytes]:
 
 # ------------------------------------------------------------------ run
 def execute_jobs(jobs: list[Job], bundle, *, workers: int | None = None, scheduler: str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT, pdf: bool = True, engine: dict | None = None):
+                 timeout: float = DEFAULT_TIMEOUT, pdf: bool = True, engine: dict | None = None, fork: bool = True,
+                 warn=None):
     """Run the per-report task for each job on the local pool (scheduler None) or on Dask
-    (an address, or 'local' for a LocalCluster); yield a pool.Outcome per job as it ends."""
+    (an address, or 'local' for a LocalCluster); yield a pool.Outcome per job as it ends.
+
+    fork: fork-server kernels (Linux ≥ 5.3; elsewhere plain ones); False: plain kernels. Either
+    way the reports are the same, and so are their cache keys. warn(text) hears what the
+    caller should say once (the fork server did not start, plain kernels were used)."""
     from .execute import ensure_kernel
 
     if not jobs:
@@ -227,30 +232,52 @@ def execute_jobs(jobs: list[Job], bundle, *, workers: int | None = None, schedul
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     task_kwargs = {"pdf": pdf, "timeout": timeout, "engine": engine}
     if scheduler:
-        yield from _dask_outcomes(scheduler, jobs, bundle, workers, task_kwargs)
+        yield from _dask_outcomes(scheduler, jobs, bundle, workers, task_kwargs, fork)
     else:
-        yield from _pool_outcomes(jobs, bundle, workers, task_kwargs, timeout)
+        yield from _pool_outcomes(jobs, bundle, workers, task_kwargs, fork, warn or (lambda text: None))
 
 
-def _pool_outcomes(jobs: list[Job], bundle, workers: int, task_kwargs: dict, timeout: float):
+def _kernels(fork: bool, engine: dict | None) -> dict:
+    from .forkserver import kernel_manager_class
+
+    return {"kernel_manager_class": kernel_manager_class(fork), **(engine or {})}
+
+
+def _pool_outcomes(jobs: list[Job], bundle, workers: int, task_kwargs: dict, fork: bool, warn):
     from . import task
+    from .forkserver import ForkServerError, workers_server
     from .pool import WorkerPool
 
+    timeout = task_kwargs["timeout"]
     try:
-        with WorkerPool(workers, finalizer=task.close_worker) as pool:
-            # The task bounds its own time; the hard deadline catches a worker stuck outside any cell.
-            yield from pool.run(task.render_job, [(job, bundle) for job in jobs], kwargs=task_kwargs,
+        # The server first: the workers inherit its address. It preloads while they start.
+        with workers_server(fork) as server, WorkerPool(workers, finalizer=task.close_worker) as pool:
+            pool.start(len(jobs))
+            if server is not None:
+                try:
+                    server.wait_ready()
+                except ForkServerError as error:
+                    warn(f"未能启动 fork 服务器，已改用普通内核 / {error}; plain kernels were used")
+                    server = None
+            kwargs = {**task_kwargs, "engine": _kernels(server is not None, task_kwargs["engine"])}
+            # The task bounds its own time (a hung kernel is killed at the report's timeout); the
+            # hard deadline catches a worker stuck outside any cell, and its kernel ends with it.
+            yield from pool.run(task.render_job, [(job, bundle) for job in jobs], kwargs=kwargs,
                                 hard_timeout=2 * timeout + 120)
     finally:
         task.sweep_scratch()
 
 
-def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwargs: dict):
+def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwargs: dict, fork: bool):
+    """Dask workers fork their kernels from a server of their own, started on their first report
+    (a worker may sit on another machine: a UNIX socket does not reach it) and stopped when the
+    batch ends; a worker on a system without fork servers uses plain kernels."""
     import logging
 
     from distributed import Client, LocalCluster, as_completed
 
     from . import task
+    from .forkserver import stop_servers
     from .pool import Outcome
 
     cluster = None
@@ -261,15 +288,22 @@ def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwa
     try:
         with Client(cluster or address) as client:
             shared = client.scatter(bundle, broadcast=True)
-            fn = partial(task.render_job, **task_kwargs)
+            fn = partial(task.render_job, **{**task_kwargs, "engine": _kernels(fork, task_kwargs["engine"])})
             futures = {client.submit(fn, job, shared, pure=False, key=f"nianbao-{job.year}-{job.agency}-{os.urandom(4).hex()}"): i
                        for i, job in enumerate(jobs)}
-            for future in as_completed(futures):
-                index = futures[future]
-                if future.status == "finished":
-                    yield Outcome(index, True, future.result())
-                else:
-                    yield Outcome(index, False, error=repr(future.exception()), cause="exception")
+            try:
+                for future in as_completed(futures):
+                    index = futures[future]
+                    if future.status == "finished":
+                        yield Outcome(index, True, future.result())
+                    else:
+                        yield Outcome(index, False, error=repr(future.exception()), cause="exception")
+            finally:
+                if fork:
+                    try:
+                        client.run(stop_servers)  # one server per batch, as on the local pool
+                    except Exception:  # noqa: BLE001 - a worker that is gone took its server with it
+                        pass
     finally:
         if cluster is not None:
             cluster.close()
@@ -279,9 +313,10 @@ def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwa
 def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agencies: list[str] | None = None,
               force: bool = False, retry_failed: bool = False, scheduler: str | None = None,
               timeout: float = DEFAULT_TIMEOUT, pdf: bool = True, engine: dict | None = None,
-              stream=None, wait: bool = False) -> BatchSummary:
+              fork: bool = True, stream=None, wait: bool = False) -> BatchSummary:
     """Render every agency of the year with a parameter file (or the given ones) whose inputs
-    changed; see the module docstring. engine: papermill/nbclient keyword arguments for the task.
+    changed; see the module docstring. engine: papermill/nbclient keyword arguments for the task;
+    fork=False: plain kernels instead of fork-server ones (same reports, slower).
 
     Raises lock.Busy when another batch holds outputs/<year> (wait: queue behind it instead),
     interrupt.Interrupted on SIGINT/SIGTERM/SIGHUP and OutputsUnwritable when a report cannot be
@@ -305,7 +340,7 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
                     progress.finish(entry.agency, False, 0.0, _cause(entry.manifest), timed=False)
             if todo:
                 _render(root, out_dir, plan, todo, summary, progress, workers=jobs, scheduler=scheduler,
-                        timeout=timeout, pdf=pdf, engine=engine)
+                        timeout=timeout, pdf=pdf, engine=engine, fork=fork, warn=summary.warnings.add)
         except (interrupt.Interrupted, OutputsUnwritable) as stop:
             progress.close()
             stop.finished = sum(1 for e in plan.entries if e.rendered)

@@ -165,8 +165,7 @@ class WorkerPool:
         """Call fn(*args, **kwargs) for each args in arglist; yield an Outcome per call as it ends.
         hard_timeout (seconds) counts from when a ready worker receives the call."""
         pending = deque(enumerate(arglist))
-        while len(self._workers) < min(self.size, len(arglist)):
-            self._workers.append(_Worker(self._ctx, self.finalizer))
+        self.start(len(arglist))
         busy: list[_Worker] = []
         while pending or busy:
             for worker in [w for w in self._workers if w.ready and w.index is None]:
@@ -188,6 +187,12 @@ class WorkerPool:
                     busy.remove(worker)
                     worker.index = None
                     yield outcome
+
+    def start(self, calls: int | None = None) -> None:
+        """Spawn the workers (as many as calls need, at most size) ahead of run(): their start-up
+        can overlap other preparation in the driver."""
+        while len(self._workers) < min(self.size, self.size if calls is None else calls):
+            self._workers.append(_Worker(self._ctx, self.finalizer))
 
     def _start_up(self, worker: _Worker) -> None:
         try:

@@ -27,11 +27,13 @@ def add_parser(sub) -> None:
     p.add_argument("--reexecute", type=_how_many, metavar="N|all",
                    help="重新执行 N 份（或全部）报告并比对 / re-run N reports (or all) and compare with the files")
     p.add_argument("--jobs", type=int, help="重新执行的并行进程数 / worker processes for re-execution")
+    p.add_argument("--no-fork", action="store_true", help="重新执行时用普通内核 / re-execute in plain kernels")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    result = audit_outputs(args.out_dir, reexecute=args.reexecute, jobs=args.jobs)
+    result = audit_outputs(args.out_dir, reexecute=args.reexecute, jobs=args.jobs,
+                           fork=not args.no_fork)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:

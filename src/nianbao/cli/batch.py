@@ -1,4 +1,4 @@
-"""nianbao batch --year Y [--jobs N] [--agencies A,B] [--force] [--scheduler ADDRESS|local] [--timeout S] [--wait]"""
+"""nianbao batch --year Y [--jobs N] [--agencies A,B] [--force] [--scheduler ADDRESS|local] [--timeout S] [--wait] [--no-fork]"""
 from __future__ import annotations
 
 import argparse
@@ -37,6 +37,9 @@ def add_parser(sub) -> None:
     p.add_argument("--wait", action="store_true",
                    help="同一年度已有批量渲染在运行时排队等候，而非退出 / if another batch is writing the same year's "
                         "outputs, wait for it instead of refusing (exit 2)")
+    p.add_argument("--no-fork", action="store_true",
+                   help="每份报告启动普通内核，不用 fork 服务器（更慢，结果相同）/ plain kernels instead of "
+                        "fork-server ones (slower, same reports; the only way off Linux)")
     p.set_defaults(run=run)
 
 
@@ -45,7 +48,8 @@ def run(args) -> int:
     try:
         summary = run_batch(args.year, jobs=args.jobs, agencies=agencies, force=args.force,
                             retry_failed=args.retry_failed, scheduler=args.scheduler, timeout=args.timeout,
-                            pdf=not args.no_pdf, wait=args.wait)
+                            pdf=not args.no_pdf, wait=args.wait,
+                            fork=not args.no_fork)
     except (Interrupted, OutputsUnwritable) as stop:
         print(f"nianbao batch: {stopped_message(stop)}", file=sys.stderr)
         return stop.exit_code

@@ -8,8 +8,9 @@ only (pidfds); elsewhere, and with fork=False, kernels start the ordinary way.
 
     papermill.execute_notebook(..., kernel_manager_class=kernel_manager_class(fork=True))
 """
-from .client import ADDRESS_ENV, ForkServer, ForkServerError, fork_supported, start_server, stop_servers
+from .client import (ADDRESS_ENV, ForkServer, ForkServerError, fork_supported, start_server, stop_servers,
+                     workers_server)
 from .provisioner import ForkKernelManager, ForkProvisioner, PlainKernelManager, kernel_manager_class
 
 __all__ = ["ADDRESS_ENV", "ForkKernelManager", "ForkProvisioner", "ForkServer", "ForkServerError",
-           "PlainKernelManager", "fork_supported", "kernel_manager_class", "start_server", "stop_servers"]
+           "PlainKernelManager", "fork_supported", "kernel_manager_class", "start_server", "stop_servers", "workers_server"]

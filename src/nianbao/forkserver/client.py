@@ -8,6 +8,7 @@ shared server is gone (or was started for another interpreter) starts its own.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import json
 import os
@@ -281,6 +282,37 @@ def split_kernel_argv(argv: list[str]) -> tuple[list[str], list[str]] | None:
     if any(not option.startswith("-X") and not option.startswith("-W") for option in argv[1:at]):
         return None  # -c, -I, -E and friends change more than a fork can reproduce
     return argv[:at], argv[at + 2:]
+
+
+@contextlib.contextmanager
+def workers_server(fork: bool = True):
+    """A batch driver's fork server, shared by the worker processes it starts inside the block.
+
+    Started without waiting (its preload overlaps the workers' start-up; call wait_ready() once
+    they are spawned), its address exported as NIANBAO_FORKSERVER (spawned workers inherit it),
+    and stopped at the end: one server per batch, so the next preloads what is installed then.
+    Yields None when fork is False or forking is unsupported here (plain kernels)."""
+    if not (fork and fork_supported()):
+        yield None
+        return
+    with _lock:
+        before = set(map(id, _servers.values()))
+    server = start_server(wait=False)
+    ours = id(server) not in before  # one this process had already is left running
+    old = os.environ.get(ADDRESS_ENV)
+    os.environ[ADDRESS_ENV] = server.address
+    try:
+        yield server
+    finally:
+        if old is None:
+            os.environ.pop(ADDRESS_ENV, None)
+        else:
+            os.environ[ADDRESS_ENV] = old
+        if ours:
+            with _lock:
+                for key in [k for k, s in _servers.items() if s is server]:
+                    del _servers[key]
+            server.stop()
 
 
 def stop_servers() -> None:
