@@ -132,13 +132,14 @@ class BatchRun:
         """The run's processes by kind: worker, kernel, chromium (the browser and its helpers),
         playwright (its node driver), tracker (multiprocessing's resource tracker: Python's own
         bookkeeping, which ends by itself once the batch has exited)."""
-        found = {"worker": [], "kernel": [], "chromium": [], "playwright": [], "tracker": [], "other": []}
+        found = {"worker": [], "kernel": [], "forkserver": [], "chromium": [], "playwright": [], "tracker": [], "other": []}
         for process in self.tree():
             try:
                 line = " ".join(process.cmdline())
             except psutil.Error:
                 continue
-            kind = ("kernel" if "ipykernel" in line else "tracker" if "resource_tracker" in line
+            kind = (_fork_kind(process) if "forkserver/server.py" in line
+                    else "kernel" if "ipykernel" in line else "tracker" if "resource_tracker" in line
                     else "worker" if "multiprocessing" in line else "playwright" if "run-driver" in line
                     else "chromium" if "chrom" in line.split(" ")[0].lower() else "other")
             found[kind].append(process)
@@ -168,3 +169,12 @@ class BatchRun:
         for reader in self._readers:
             reader.join(10)
         return self.process.returncode, "\n".join(self.out), "\n".join(self.err)
+
+
+def _fork_kind(process) -> str:
+    """A forked kernel keeps its fork server's command line: tell them apart by parentage."""
+    try:
+        parent = " ".join(process.parent().cmdline())
+    except (psutil.Error, AttributeError):
+        parent = ""
+    return "kernel" if "forkserver/server.py" in parent else "forkserver"

@@ -117,7 +117,7 @@ def test_sigterm_drops_the_report_in_flight_keeps_good_outputs_and_the_next_run_
     assert "Traceback" not in err
     # The worker, the held kernel, Chromium and the playwright driver are gone as the batch exits,
     # and nothing of the run is left once multiprocessing's tracker has seen its driver go.
-    assert alive(kinds["worker"] + kinds["kernel"] + kinds["chromium"] + kinds["playwright"]) == []
+    assert alive(kinds["worker"] + kinds["kernel"] + kinds["forkserver"] + kinds["chromium"] + kinds["playwright"]) == []
     wait_until(lambda: not alive(kinds["tracker"]) and not run.leftovers(), "the resource tracker to end")
     assert list(run.tmpdir.iterdir()) == []  # the workers' scratch went with them
     # What finished is complete; the report in flight kept its previous output; the rest untouched.
@@ -149,7 +149,7 @@ def test_sigint_with_every_worker_busy_leaves_nothing_behind(tmp_path, batch):
     code, _, err = run.finish()
     assert code == 130  # 128 + SIGINT
     assert "interrupted by SIGINT: 0 report(s) finished this run, 2 did not" in err
-    assert alive(kinds["worker"] + kinds["kernel"]) == []
+    assert alive(kinds["worker"] + kinds["kernel"] + kinds["forkserver"]) == []
     wait_until(lambda: not alive(kinds["tracker"]) and not run.leftovers(), "the resource tracker to end")
     assert sorted(p.name for p in (root / "outputs" / str(YEAR)).iterdir()) == ["index.html"]
 
