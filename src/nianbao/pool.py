@@ -99,20 +99,35 @@ def descendants(pid: int) -> list[psutil.Process]:
 
 def end_processes(processes: list[psutil.Process], timeout: float = 3.0) -> None:
     """Terminate the processes (a kernel, Chromium and its helpers, the playwright driver), then
-    kill any that outlast the timeout; reaps those that are our children. (psutil.Process checks
-    a process's start time before signalling it, so a pid reused meanwhile is left alone.)"""
-    for process in processes:
-        try:
-            process.terminate()
-        except psutil.Error:
-            pass
-    _, alive = psutil.wait_procs(processes, timeout=timeout)
-    for process in alive:
-        try:
-            process.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(alive, timeout=timeout)
+    kill any that outlast the timeout. (psutil.Process checks a process's start time before
+    signalling it, so a pid reused meanwhile is left alone.)"""
+    for signalled in ("terminate", "kill"):
+        for process in processes:
+            try:
+                getattr(process, signalled)()
+            except psutil.Error:
+                pass
+        processes = _wait_ended(processes, timeout)
+        if not processes:
+            return
+
+
+def _wait_ended(processes: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """Those still running after timeout. A zombie has ended (its parent, or init, reaps it):
+    waiting for it to vanish would hang where nothing reaps."""
+    end = time.monotonic() + timeout
+    while True:
+        running = []
+        for process in processes:
+            try:
+                if process.status() != psutil.STATUS_ZOMBIE:
+                    running.append(process)
+            except psutil.Error:
+                pass
+        if not running or time.monotonic() >= end:
+            return running
+        processes = running
+        time.sleep(0.05)
 
 
 class _Worker:
