@@ -67,7 +67,8 @@ def test_findings_are_counted_by_severity_or_unknown(tmp_path):
 def test_one_report_render_is_sealed_and_the_batch_skips_it(rendered_sample, tmp_path):
     folder = rendered_sample.out_dir
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["status"] == "ok" and set(manifest["outputs"]) == {"report.ipynb", "report.html", "report.pdf"}
+    assert manifest["status"] == "ok"
+    assert set(manifest["outputs"]) == {"report.ipynb", "report.html", "report.pdf", "validation.json"}
     assert manifest["name"] == "焦作市教育局" and manifest["title"] == rendered_sample.report.title
     nb = nbformat.read(str(folder / "report.ipynb"), as_version=4)
     assert nb.metadata["nianbao"]["provenance"]["cache_key"] == manifest["cache_key"]
