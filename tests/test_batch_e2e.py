@@ -210,6 +210,8 @@ def test_audit_finds_tampered_stale_and_missing(batch_copy, batch_run):
 
 
 def test_reexecute_reproduces_untouched_reports_and_names_an_edited_cell(batch_copy, batch_run):
+    """Re-executed in plain kernels (--no-fork), the reports the batch made in forked kernels come
+    out the same: the gate for import-context differences, on the shipped notebook and real data."""
     out_dir = batch_copy / "outputs" / str(YEAR)
     good = sorted(a.id for a in batch_run["agencies"] if a.id not in TRIPS)
     chosen = pick(good, 3)
@@ -224,7 +226,7 @@ def test_reexecute_reproduces_untouched_reports_and_names_an_edited_cell(batch_c
     nb["cells"][body]["outputs"][1]["data"]["text/html"] = html.replace(figure.group(0), f"全年主动公开政府信息{changed}条")
     notebook.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
-    code, out, _ = cli(batch_copy, "audit", str(out_dir), "--json", "--reexecute", "3", "--jobs", "2")
+    code, out, _ = cli(batch_copy, "audit", str(out_dir), "--json", "--reexecute", "3", "--jobs", "2", "--no-fork")
     result = {a["agency"]: a for a in json.loads(out)["agencies"]}
     assert code == 1
     assert [a for a, r in result.items() if r["reexecuted"]] == chosen

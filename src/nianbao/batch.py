@@ -250,8 +250,9 @@ def _pool_outcomes(jobs: list[Job], bundle, workers: int, task_kwargs: dict, for
 
     timeout = task_kwargs["timeout"]
     try:
-        # The server first: the workers inherit its address. It preloads while they start.
-        with workers_server(fork) as server, WorkerPool(workers, finalizer=task.close_worker) as pool:
+        # The server first: the workers inherit its address. It preloads while they start and warm up.
+        with workers_server(fork) as server, WorkerPool(workers, finalizer=task.close_worker, initializer=task.warm_worker,
+                                                        initargs=(bundle, task_kwargs["pdf"])) as pool:
             pool.start(len(jobs))
             if server is not None:
                 try:

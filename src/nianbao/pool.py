@@ -53,11 +53,16 @@ def _watch_driver(driver: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _worker_main(conn, finalizer) -> None:
+def _worker_main(conn, finalizer, initializer=None, initargs=()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     threading.Thread(target=_watch_driver, args=(os.getppid(),), daemon=True, name="nianbao-driver-watch").start()
     try:
+        if initializer is not None:
+            try:
+                initializer(*initargs)
+            except Exception:  # noqa: BLE001 - a warm-up that fails leaves the work to the first call
+                pass
         conn.send("ready")  # deadlines count from here, not from the (slow) spawn
         while True:
             try:
@@ -131,9 +136,10 @@ def _wait_ended(processes: list[psutil.Process], timeout: float) -> list[psutil.
 
 
 class _Worker:
-    def __init__(self, ctx, finalizer):
+    def __init__(self, ctx, finalizer, initializer=None, initargs=()):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, finalizer), daemon=True, name="nianbao-worker")
+        self.process = ctx.Process(target=_worker_main, args=(child, finalizer, initializer, initargs), daemon=True,
+                                   name="nianbao-worker")
         self.process.start()
         child.close()
         self.index: int | None = None
@@ -169,9 +175,11 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, size: int, *, finalizer=None):
+    def __init__(self, size: int, *, finalizer=None, initializer=None, initargs: tuple = ()):
         self.size = max(1, size)
         self.finalizer = finalizer  # a module-level function each worker calls on its way out
+        # ... and one it calls on its way in, before it takes work (warming up, e.g. a browser)
+        self.initializer, self.initargs = initializer, initargs
         self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
         self._failed_starts = 0
@@ -207,7 +215,7 @@ class WorkerPool:
         """Spawn the workers (as many as calls need, at most size) ahead of run(): their start-up
         can overlap other preparation in the driver."""
         while len(self._workers) < min(self.size, self.size if calls is None else calls):
-            self._workers.append(_Worker(self._ctx, self.finalizer))
+            self._workers.append(self._new_worker())
 
     def _start_up(self, worker: _Worker) -> None:
         try:
@@ -243,7 +251,10 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker, *, busy: bool) -> None:
         worker.stop(busy=busy)
-        self._workers[self._workers.index(worker)] = _Worker(self._ctx, self.finalizer)
+        self._workers[self._workers.index(worker)] = self._new_worker()
+
+    def _new_worker(self) -> _Worker:
+        return _Worker(self._ctx, self.finalizer, self.initializer, self.initargs)
 
     def close(self, *, abandon: bool = False) -> None:
         """Stop every worker, all at once. abandon (the caller gives up, e.g. interrupted): the

@@ -60,6 +60,12 @@ class PdfPrinter:
             raise ChromiumMissing()
         self._pw = self._browser = self._page = None
 
+    def start(self) -> "PdfPrinter":
+        """Launch Chromium now rather than at the first PDF."""
+        if self._page is None:
+            self._start()
+        return self
+
     def _start(self):
         from playwright.sync_api import sync_playwright
 

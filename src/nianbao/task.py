@@ -127,6 +127,17 @@ def _printer_or_none():
         return None
 
 
+def warm_worker(bundle: Bundle, pdf: bool = True) -> None:
+    """Ahead of a worker's first report (while the fork server preloads): import the render
+    path, build the HTML exporter for the bundle's templates and start Chromium."""
+    from . import render  # noqa: F401 - papermill, nbconvert, the kit
+    from .publish import html_exporter
+
+    html_exporter((_bundle_dir(bundle) / "templates").resolve())
+    if pdf and (printer := _printer_or_none()) is not None:
+        printer.start()
+
+
 def close_worker() -> None:
     if getattr(_state, "printer", None) is not None:
         _state.printer.close()
