@@ -18,7 +18,10 @@ import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from . import custom  # noqa: F401 - registers the custom expectations before any suite loads
+from . import gxspeed
 from .frames import ID
+
+gxspeed.install()
 
 QUICK = {"result_format": "BOOLEAN_ONLY"}
 DETAILED = {"result_format": "COMPLETE", "unexpected_index_column_names": [ID]}
@@ -45,8 +48,9 @@ class Run:
 
 
 def _validate(frame: pd.DataFrame, suite: gx.ExpectationSuite, result_format: dict, parameters: dict):
-    batch = batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    return batch.validate(suite, result_format=result_format, expectation_parameters=parameters)
+    with gxspeed.validating():
+        batch = batch_definition().get_batch(batch_parameters={"dataframe": frame})
+        return batch.validate(suite, result_format=result_format, expectation_parameters=parameters)
 
 
 def validate(frames: dict[str, pd.DataFrame], suite, parameters: dict | None = None) -> list[Run]:
