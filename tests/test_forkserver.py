@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import select
-import signal
 import subprocess
 import sys
 import textwrap

@@ -106,7 +106,7 @@ def select_agencies(root: Path, year: int, agencies: list[str] | None = None) ->
 
 def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, force: bool = False,
                retry_failed: bool = False, pdf: bool = True) -> Plan:
-    from .render import notebook_parameters
+    from .params import notebook_parameters
 
     everyone = select_agencies(root, year, agencies)
     shared = provenance.shared_inputs(root)
@@ -120,7 +120,7 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
 
 
 def _plan_one(root, year, agency, shared, digest, known, context, force, retry_failed) -> Entry:
-    from .render import load_params
+    from .params import load_params
 
     try:
         paths.check_agency_id(agency)
@@ -183,8 +183,6 @@ class OutputsUnwritable(NianbaoError):
 def write_report_dir(out_dir: Path, agency: str, files: dict[str, bytes]) -> Path:
     """Build the report directory beside its place, then rename it in: never half a directory.
     A signal arriving meanwhile waits until the directory is in place (interrupt.held)."""
-    from .render import _replace_dir
-
     paths.check_agency_id(agency)
     target = out_dir / agency
     with interrupt.held():
@@ -196,7 +194,7 @@ def write_report_dir(out_dir: Path, agency: str, files: dict[str, bytes]) -> Pat
                 if name != Path(name).name or name.startswith("."):
                     raise NianbaoError(f"工作进程返回了不合规的文件名 {name!r}", f"a worker returned a bad file name {name!r}")
                 (work / name).write_bytes(data)
-            _replace_dir(work, target)
+            paths.replace_dir(work, target)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -224,17 +222,22 @@ def execute_jobs(jobs: list[Job], bundle, *, workers: int | None = None, schedul
     fork: fork-server kernels (Linux ≥ 5.3; elsewhere plain ones); False: plain kernels. Either
     way the reports are the same, and so are their cache keys. warn(text) hears what the
     caller should say once (the fork server did not start, plain kernels were used)."""
-    from .execute import ensure_kernel
-
     if not jobs:
         return
-    ensure_kernel()  # install the kernelspec once, before workers race to
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     task_kwargs = {"pdf": pdf, "timeout": timeout, "engine": engine}
     if scheduler:
+        _prepare_kernels()
         yield from _dask_outcomes(scheduler, jobs, bundle, workers, task_kwargs, fork)
     else:
         yield from _pool_outcomes(jobs, bundle, workers, task_kwargs, fork, warn or (lambda text: None))
+
+
+def _prepare_kernels() -> None:
+    from .kernels import compile_kit, ensure_kernel
+
+    ensure_kernel()  # install the kernelspec once, before workers race to
+    compile_kit()
 
 
 def _kernels(fork: bool, engine: dict | None) -> dict:
@@ -254,6 +257,7 @@ def _pool_outcomes(jobs: list[Job], bundle, workers: int, task_kwargs: dict, for
         with workers_server(fork) as server, WorkerPool(workers, finalizer=task.close_worker, initializer=task.warm_worker,
                                                         initargs=(bundle, task_kwargs["pdf"])) as pool:
             pool.start(len(jobs))
+            _prepare_kernels()  # while the server preloads and the workers warm up
             if server is not None:
                 try:
                     server.wait_ready()

@@ -1,7 +1,6 @@
 """Run the report notebook with papermill: readable parameters, a fresh kernel, a hard timeout."""
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -12,8 +11,8 @@ from papermill.exceptions import PapermillExecutionError
 from papermill.translators import PythonTranslator, papermill_translators
 
 from .errors import RenderError
+from .kernels import KERNEL_NAME, compile_kit, ensure_kernel  # noqa: F401 - execute's names too
 
-KERNEL_NAME = "nianbao"
 CELL_TIMEOUT = 600  # seconds; a report cell that runs longer is hung, not slow
 
 
@@ -28,23 +27,6 @@ class ReadablePythonTranslator(PythonTranslator):
 
 
 papermill_translators.register("python", ReadablePythonTranslator)
-
-
-def ensure_kernel(name: str = KERNEL_NAME) -> str:
-    """A kernelspec for this interpreter (the venv), installed under sys.prefix on first use,
-    so a user-level 'python3' kernel pointing at another Python can never run our reports."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        spec = KernelSpecManager().get_kernel_spec(name)
-        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
-            return name
-    except NoSuchKernel:
-        pass
-    from ipykernel.kernelspec import install
-
-    install(kernel_name=name, display_name="Python (nianbao)", prefix=sys.prefix)
-    return name
 
 
 def failing_cell(nb) -> tuple[int, str, str]:
@@ -68,7 +50,8 @@ def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
     engine_kwargs.setdefault("kernel_name", ensure_kernel())
     engine_kwargs.setdefault("coalesce_streams", True)  # under load a print can arrive in several chunks
     # The kernel's own log (e.g. its warning about TCP without encryption) is noise on our terminal.
-    engine_kwargs.setdefault("extra_arguments", ["--IPKernelApp.log_level=ERROR"])
+    # No input history either: a report kernel runs once, and saving it is a sqlite write per cell.
+    engine_kwargs.setdefault("extra_arguments", ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"])
     running = {"cell": None, "source": ""}
 
     def cell_started(cell, cell_index, **_):  # nbclient hook: which cell a timeout or a dead kernel hit

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import paths
-from .execute import ensure_kernel
+from .kernels import ensure_kernel
 from .render import NOTEBOOK
 
 

@@ -14,11 +14,11 @@ uharfbuzz or fontconfig's fc-list, pages are printed with the system fonts as be
 """
 from __future__ import annotations
 
-import base64
+import contextlib
 import functools
 import html
-import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -113,32 +113,44 @@ def subset(face: Face, codepoints: set[int]) -> bytes:
     return hb.subset(_face(face.file, face.index), spec).blob.data
 
 
-def font_face_css(page: str) -> str:
-    """@font-face rules for the installed families the page's CSS names, each face cut down to
-    the characters of the page (its whole source, entities resolved: a superset of its text)."""
+def font_faces(page: str) -> list[tuple[str, Face, bytes]]:
+    """(family, face, subset) for the installed families the page's CSS names, each face cut down
+    to the characters of the page (its whole source, entities resolved: a superset of its text)."""
     if _hb() is None:
-        return ""
+        return []
     css = "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", page, flags=re.S | re.I))
     codepoints = {ord(c) for c in html.unescape(page)} | set(ALWAYS)
-    rules = []
-    for family in families_in(css):
-        for face in installed_faces(family):
-            data = base64.b64encode(subset(face, codepoints)).decode()
-            rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {face.weight}; '
-                         f'font-style: {"italic" if face.italic else "normal"}; '
-                         f'src: url(data:font/otf;base64,{data}); }}')
-    return "\n".join(rules)
+    return [(family, face, subset(face, codepoints)) for family in families_in(css) for face in installed_faces(family)]
 
 
-def print_copy(html_path: Path) -> Path | None:
-    """A copy of the page beside it (relative references resolve the same) with the subset fonts
-    in its head; None when there is nothing to subset. The caller removes it."""
+def font_face_rule(family: str, face: Face, url: str) -> str:
+    return (f'@font-face {{ font-family: "{family}"; font-weight: {face.weight}; '
+            f'font-style: {"italic" if face.italic else "normal"}; src: url("{url}"); }}')
+
+
+@contextlib.contextmanager
+def print_copy(html_path: Path):
+    """Within: a copy of the page beside it (relative references resolve the same) whose head
+    loads the subset fonts from files in a folder beside it (files, not data: URLs, which Chromium
+    would decode from the page every time); None when there is nothing to subset. Both go after."""
     html_path = Path(html_path)
     page = html_path.read_text(encoding="utf-8")
-    rules = font_face_css(page)
-    if not rules or "</head>" not in page:
-        return None
-    fd, name = tempfile.mkstemp(prefix=".print-", suffix=".html", dir=html_path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(page.replace("</head>", f"<style>\n{rules}\n</style>\n</head>", 1))
-    return Path(name)
+    faces = font_faces(page) if "</head>" in page else []
+    if not faces:
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix=".print-", dir=html_path.parent))
+    try:
+        rules = []
+        for n, (family, face, data) in enumerate(faces):
+            (folder / f"{n}.otf").write_bytes(data)
+            rules.append(font_face_rule(family, face, f"{folder.name}/{n}.otf"))
+        copy = folder.with_suffix(".html")
+        copy.write_text(page.replace("</head>", "<style>\n" + "\n".join(rules) + "\n</style>\n</head>", 1),
+                        encoding="utf-8")
+        try:
+            yield copy
+        finally:
+            copy.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -2,6 +2,8 @@
 report.pdf from that HTML (headless Chromium through playwright, A4, real text)."""
 from __future__ import annotations
 
+import contextlib
+
 import os
 import shutil
 from pathlib import Path
@@ -78,29 +80,29 @@ class PdfPrinter:
         """The page as an A4 PDF. Printed from a copy that carries subsets of its fonts (see
         printfonts: the same look, a fraction of the cost); from the page itself if none."""
         html_path = Path(html_path).resolve()
-        try:
-            copy = printfonts.print_copy(html_path)
-        except (OSError, UnicodeError):
-            copy = None
-        try:
-            for attempt in (1, 2):  # a crashed browser is restarted once
-                try:
-                    if self._page is None:
-                        self._start()
-                    self._page.goto((copy or html_path).as_uri(), wait_until="load")
-                    if copy is not None:
-                        self._page.evaluate("document.fonts.ready.then(() => true)")
-                    return self._page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-                except Exception as error:  # noqa: BLE001 - playwright raises several unrelated types
-                    self.close()
-                    if attempt == 2:
-                        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-                        raise RenderError(f"Chromium 打印 PDF 失败（已重启一次仍失败）：{detail}",
-                                          f"Chromium failed to print the PDF (also after one restart): {detail}",
-                                          file=str(html_path), cause="pdf") from None
-        finally:
-            if copy is not None:
-                copy.unlink(missing_ok=True)
+        with contextlib.ExitStack() as stack:
+            try:
+                copy = stack.enter_context(printfonts.print_copy(html_path))
+            except (OSError, UnicodeError):
+                copy = None
+            return self._print(copy or html_path, html_path, fonts=copy is not None)
+
+    def _print(self, page: Path, html_path: Path, *, fonts: bool) -> bytes:
+        for attempt in (1, 2):  # a crashed browser is restarted once
+            try:
+                if self._page is None:
+                    self._start()
+                self._page.goto(page.as_uri(), wait_until="load")
+                if fonts:
+                    self._page.evaluate("document.fonts.ready.then(() => true)")
+                return self._page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+            except Exception as error:  # noqa: BLE001 - playwright raises several unrelated types
+                self.close()
+                if attempt == 2:
+                    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                    raise RenderError(f"Chromium 打印 PDF 失败（已重启一次仍失败）：{detail}",
+                                      f"Chromium failed to print the PDF (also after one restart): {detail}",
+                                      file=str(html_path), cause="pdf") from None
         raise AssertionError("unreachable")
 
     def close(self):

@@ -12,17 +12,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import papermill
-import yaml
 
 from . import paths, provenance
-from .errors import Problem, RenderError, SourceError, UsageError, WriteError
+from .errors import RenderError, UsageError, WriteError
 from .execute import execute_report
+from .params import NOTEBOOK, load_params, notebook_parameters  # noqa: F401 - importers of render use them
 from .rules.findings import validation_record
 from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
-from .sources import Report, load_report, parse_yaml, read_text
+from .sources import Report, load_report
 
-NOTEBOOK = Path("notebooks") / "annual_report.ipynb"
 
 
 @dataclass
@@ -49,33 +47,6 @@ class RenderResult:
             return "规则检查：全部通过 / rules: all passed"
         return (f"规则检查：{errors} 个错误，{warnings} 个警告（见 validation.json）/ rules: {errors} error(s), "
                 f"{warnings} warning(s) (see validation.json)")
-
-
-def notebook_parameters(root: Path) -> dict:
-    """The parameters the report notebook declares (its 'parameters' cell), with defaults."""
-    return {name: info["default"] for name, info in papermill.inspect_notebook(str(root / NOTEBOOK)).items()}
-
-
-def load_params(root: Path, year: int, agency: str, known: dict | None = None) -> dict:
-    """params/<year>/<agency>.yaml, checked against the notebook's parameters (known: those
-    parameters, when the caller has them already); defaults when absent."""
-    path = paths.params_path(root, year, agency)
-    if not path.is_file():
-        return {"agency": agency, "year": year}
-    data = parse_yaml(read_text(path), str(path))
-    if not isinstance(data, dict):
-        raise SourceError(str(path), [Problem("（文件顶层 / top level）", "参数映射（agency、year 等）",
-                                              "a mapping of parameters (agency, year, ...)", repr(data)[:60])])
-    known = known if known is not None else notebook_parameters(root)
-    problems = [Problem(str(k), f"笔记本参数之一：{'、'.join(known)}", f"one of the notebook's parameters: {', '.join(known)}",
-                        str(k)) for k in data if k not in known]
-    problems += [Problem(k, "存在（缺少此项）", "to be present (it is missing)") for k in ("agency", "year") if k not in data]
-    if not problems and (data["agency"] != agency or data["year"] != year):
-        problems.append(Problem("agency/year", f"与文件位置一致：{agency} / {year}", f"to match the file's place: {agency} / {year}",
-                                f"{data['agency']} / {data['year']}"))
-    if problems:
-        raise SourceError(str(path), problems)
-    return dict(data)
 
 
 def _replace_dir(new: Path, target: Path) -> None:

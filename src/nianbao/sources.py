@@ -478,3 +478,17 @@ def report_equal(a: Report, b: Report) -> bool:
     fields = ("agency", "year", "title", "preamble", "sections", "headings", "table2", "table3", "table4",
               "options", "gaps")
     return a.format.version == b.format.version and all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
+# How an imported report's `source` begins; the lines after it starting "- " are what the importer
+# tolerated or left out. Here rather than in importer/, so that checking a source needs no importer.
+IMPORTED_HEAD = "导入自 / imported from "
+SOURCE_SUFFIXES = (".yaml", ".yml")
+
+
+def import_notes(report: Report) -> list[str]:
+    """What the importer tolerated or left out for this report (label variants, page furniture), one
+    line each, as recorded in report.source; empty for a hand-written source. For check's JSON."""
+    if not report.source.startswith(IMPORTED_HEAD):
+        return []
+    return [line[2:] for line in report.source.splitlines() if line.startswith("- ")]

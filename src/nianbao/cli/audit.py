@@ -5,8 +5,6 @@ import argparse
 import json
 from pathlib import Path
 
-from ..audit import audit_outputs, format_audit
-
 
 def _how_many(text: str):
     if text == "all":
@@ -32,6 +30,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..audit import audit_outputs, format_audit
+
     result = audit_outputs(args.out_dir, reexecute=args.reexecute, jobs=args.jobs,
                            fork=not args.no_fork)
     if args.json:

@@ -1,9 +1,6 @@
 """nianbao check FILE [--previous FILE] [--json]"""
 from __future__ import annotations
 
-from ..rules import check_file
-from ..rules.findings import LEVEL_NAMES
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("check", help="核对一份报告的勾稽关系（不渲染）/ check a report against every consistency rule")
@@ -17,12 +14,16 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..rules import check_file
+
     validation = check_file(args.file, args.previous)
     print(validation.to_json(gx=False) if args.json else as_text(validation), end="")
     return 1 if validation.errors else 0
 
 
 def as_text(validation) -> str:
+    from ..rules.findings import LEVEL_NAMES
+
     lines = [f"{validation.agency} {validation.year} 年（{validation.format} 格式）：{validation.summary()}"
              + ("（草稿 / draft）" if validation.draft else "")]
     findings = validation.findings

@@ -1,8 +1,6 @@
 """nianbao import FILE --agency-id ID [--force]"""
 from __future__ import annotations
 
-from ..importer import import_file
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("import", help="导入已发布的年报（文本、HTML、PDF）为源数据 / import a published report "
@@ -14,6 +12,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..importer import import_file
+
     target, report = import_file(args.file, args.agency_id, force=args.force)
     print(target)
     print(f"{report.title}: {report.format.name}（{report.format.version}）")

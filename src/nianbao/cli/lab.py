@@ -1,8 +1,6 @@
 """nianbao lab [--port N] [--no-browser]"""
 from __future__ import annotations
 
-from ..lab import open_lab
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("lab", help="用本工具的内核打开 JupyterLab / open JupyterLab on notebooks/ with the kit's kernel")
@@ -12,4 +10,6 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..lab import open_lab
+
     return open_lab(port=args.port, browser=not args.no_browser)

@@ -1,8 +1,6 @@
 """nianbao new --agency ID --year Y [--name NAME]"""
 from __future__ import annotations
 
-from ..newyear import new_year
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("new", help="按上年数据起草新一年的报告 / start a year's report from the previous year's")
@@ -13,6 +11,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..newyear import new_year
+
     made = new_year(args.agency, args.year, name=args.name)
     origin = f"据 {made.previous} 起草 / drafted from {made.previous}" if made.previous else "空白模板 / blank template"
     print(made.data)

@@ -4,8 +4,6 @@ Exit status 1 when the rules found an error (the outputs are written all the sam
 reads the findings in the executed notebook and validation.json)."""
 from __future__ import annotations
 
-from ..render import render_report
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("render", help="渲染一份报告 / render one report to HTML and PDF")
@@ -16,6 +14,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..render import render_report
+
     result = render_report(args.agency, args.year, pdf=not args.no_pdf)
     for name in result.files:
         print(result.out_dir / name)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..synth import synthesize, write_agencies
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("synth", help="生成合成机构数据 / write plausible synthetic agencies (source data and parameters)")
@@ -20,6 +18,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..synth import synthesize, write_agencies
+
     from ..paths import check_year
 
     year = check_year(args.year)

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from .. import paths
-from ..sources import load_report
-from ..workbook import write_template
 
 
 def add_parser(sub) -> None:
@@ -16,6 +14,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..sources import load_report
+    from ..workbook import write_template
+
     year = paths.check_year(args.year)
     report = load_report(paths.source_path(paths.project_dir(), year, args.agency)) if args.agency is not None else None
     print(write_template(args.out, year, report))

@@ -262,7 +262,7 @@ def start_server(kernel_name: str | None = None, env: dict | None = None, *,
     they wait for the socket, and the preload overlaps their own start-up."""
     from jupyter_client.kernelspec import KernelSpecManager
 
-    from ..execute import ensure_kernel
+    from ..kernels import ensure_kernel
 
     spec = KernelSpecManager().get_kernel_spec(kernel_name or ensure_kernel())
     split = split_kernel_argv(spec.argv)

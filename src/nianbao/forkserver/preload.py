@@ -40,10 +40,21 @@ def _never(name: str) -> bool:
     return any(name == bad or name.startswith(bad + ".") for bad in NEVER)
 
 
-def _imports(tree: ast.AST, package: str) -> list[str]:
+def _statements(body: list):
+    """Every statement of a body and of the bodies nested in it (imports are statements: no need
+    to visit expressions, which are most of a tree and most of the time ast.walk takes)."""
+    for node in body:
+        yield node
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, name, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
+
+
+def _imports(tree: ast.Module, package: str) -> list[str]:
     """Dotted module names imported anywhere in tree (function-level imports included)."""
     found = []
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

@@ -12,11 +12,10 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import NianbaoError, UsageError
-from ..sources import UTF16_BOMS, Report, decode_text, dump_report, load_report
-from .build import SOURCE_HEAD, build_report
+from ..sources import SOURCE_SUFFIXES, UTF16_BOMS, Report, decode_text, dump_report, import_notes, load_report  # noqa: F401
+from .build import build_report
 from .document import Document, from_text
 
-SOURCE_SUFFIXES = (".yaml", ".yml")
 SAVE_AS = ("请另存为 PDF、网页或文本后再导入", "save it as PDF, HTML or text first")
 OCR = ("请先做文字识别（OCR）", "run OCR on it first")
 BINARY = ((b"PK\x03\x04", "Word/Excel/WPS 文档（docx、xlsx 等）或压缩包", "an Office document (docx, xlsx, ...) or a zip archive",
@@ -59,14 +58,6 @@ def read_any(path: str | Path) -> Report:
     if path.suffix.lower() in SOURCE_SUFFIXES:
         return load_report(path)
     return import_report(path)
-
-
-def import_notes(report: Report) -> list[str]:
-    """What the importer tolerated or left out for this report (label variants, page furniture), one
-    line each, as recorded in report.source; empty for a hand-written source. For check's JSON."""
-    if not report.source.startswith(SOURCE_HEAD):
-        return []
-    return [line[2:] for line in report.source.splitlines() if line.startswith("- ")]
 
 
 def read_document(path: Path) -> Document:

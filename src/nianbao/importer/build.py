@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import formats
 from ..errors import NianbaoError
-from ..sources import Report, parse_report
+from ..sources import IMPORTED_HEAD, Report, parse_report
 from . import narrative, rows, tables
 from .document import Document, Line
 from .labels import Notes, header_labels, key, table2_labels, table3_labels, version_evidence
@@ -143,11 +143,10 @@ def _sample(texts: list[str], n: int) -> str:
     return "｜".join(t[:30] for t in texts[:n]) + ("…" if len(texts) > n else "")
 
 
-SOURCE_HEAD = "导入自 / imported from "
 
 
 def source_text(doc: Document, notes: Notes, gaps: list[dict]) -> str:
-    head = f"{SOURCE_HEAD}{doc.name}（{doc.kind}）"
+    head = f"{IMPORTED_HEAD}{doc.name}（{doc.kind}）"
     lines = [head]
     if gaps:
         lines.append(f"无法确定的单元格 {len(gaps)} 处，见 gaps / {len(gaps)} cell(s) not read with confidence, see gaps")
