@@ -21,6 +21,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 VALIDATION = "validation.json"
+VALIDATION_MIME = "application/vnd.nianbao.validation+json"  # how the executed notebook keeps the rules' record
 NOTEBOOK = "notebooks/annual_report.ipynb"
 SHARED_DIRS = ("expectations", "templates")  # every file under these is an input of every report
 SCHEMA = 1
@@ -270,3 +271,13 @@ def provenance_html(report, data_dir_param: str | Path = "") -> str:
     return ('<table class="nianbao-provenance"><caption>来源记录 / provenance（完整记录见 manifest.json 与 '
             'metadata.nianbao.provenance）</caption><thead><tr><th>项目 / item</th><th>名称 / name</th>'
             f'<th>值 / value</th></tr></thead><tbody>{body}</tbody></table>')
+
+
+def validation_record(nb) -> dict | None:
+    """The validation an executed report notebook keeps in its outputs (what validation.json holds)."""
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if VALIDATION_MIME in data:
+                return data[VALIDATION_MIME]
+    return None

@@ -17,7 +17,6 @@ from . import paths, provenance
 from .errors import RenderError, UsageError, WriteError
 from .execute import execute_report
 from .params import NOTEBOOK, load_params, notebook_parameters  # noqa: F401 - importers of render use them
-from .rules.findings import validation_record
 from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
 from .sources import Report, load_report
 
@@ -117,7 +116,7 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
                         report_timeout=report_timeout, **engine_kwargs)
     t1 = time.perf_counter()
     # The notebook ran the rules (its audit cell); validation.json is that record, for machines.
-    record = result.validation = validation_record(nb)
+    record = result.validation = provenance.validation_record(nb)
     if record is None:
         result.warnings.append("笔记本未留下规则检查结果，未写 validation.json / the notebook kept no validation; "
                                "no validation.json written")

@@ -13,10 +13,10 @@ from html import escape
 import pandas as pd
 
 from ..layout import CellKey
+from ..provenance import VALIDATION_MIME as MIME, validation_record  # noqa: F401 - rules' names too
 from .catalog import ERROR, LEVEL_BY_GX, RULES, WARNING
 from .frames import A_NUMBER, COLUMN, ID, PREVIOUS, QUOTE, REF, ROW, RULE, SECTION, TABLE, TEXT, VALUE
 
-MIME = "application/vnd.nianbao.validation+json"  # how the executed notebook keeps the record
 LEVEL_NAMES = {ERROR: "错误", WARNING: "警告"}
 
 
@@ -239,16 +239,6 @@ def _strict(value):
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return _strict(value.item())
     return value
-
-
-def validation_record(nb) -> dict | None:
-    """The validation an executed report notebook keeps in its outputs (what validation.json holds)."""
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if MIME in data:
-                return data[MIME]
-    return None
 
 
 def rule_title(rule: str) -> str:
