@@ -242,7 +242,7 @@ WAYS = {"loop": ("the user's loop: papermill CLI + nbconvert CLI + fresh Chromiu
 class PeakMemory:
     """Peak of the summed PSS of this process and all its descendants (shared pages counted once)."""
 
-    def __init__(self, interval: float = 0.2):
+    def __init__(self, interval: float = 1.0):
         self.interval, self.peak, self._stop = interval, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 

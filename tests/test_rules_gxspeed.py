@@ -40,4 +40,4 @@ def test_the_caches_end_with_the_validation():
         with gxspeed.validating():
             assert gxspeed._scope.cache == {}
         assert gxspeed._scope.cache is not None
-    assert gxspeed._scope.cache is None and gxspeed._scope.filtered is None
+    assert gxspeed._scope.cache is None and gxspeed._scope.records is None

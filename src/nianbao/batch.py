@@ -14,6 +14,7 @@ complete. What finished is kept; the next run renders the rest.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -252,10 +253,13 @@ def _pool_outcomes(jobs: list[Job], bundle, workers: int, task_kwargs: dict, for
     from .pool import WorkerPool
 
     timeout = task_kwargs["timeout"]
+    # The fork server's preload is single-threaded and the longest part of starting: warming
+    # workers leave it a core of its own (on 2 cores they warm up one after the other).
+    turns = multiprocessing.get_context("spawn").BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1)) if fork else None
     try:
         # The server first: the workers inherit its address. It preloads while they start and warm up.
         with workers_server(fork) as server, WorkerPool(workers, finalizer=task.close_worker, initializer=task.warm_worker,
-                                                        initargs=(bundle, task_kwargs["pdf"])) as pool:
+                                                        initargs=(bundle, task_kwargs["pdf"], turns)) as pool:
             pool.start(len(jobs))
             _prepare_kernels()  # while the server preloads and the workers warm up
             if server is not None:

@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 import traceback
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,15 +128,17 @@ def _printer_or_none():
         return None
 
 
-def warm_worker(bundle: Bundle, pdf: bool = True) -> None:
+def warm_worker(bundle: Bundle, pdf: bool = True, turns=None) -> None:
     """Ahead of a worker's first report (while the fork server preloads): import the render
-    path, build the HTML exporter for the bundle's templates and start Chromium."""
-    from . import render  # noqa: F401 - papermill, nbconvert, the kit
-    from .publish import html_exporter
+    path, build the HTML exporter for the bundle's templates and start Chromium. turns: a
+    semaphore bounding how many workers warm up at once (see batch._pool_outcomes)."""
+    with turns if turns is not None else contextlib.nullcontext():
+        from . import render  # noqa: F401 - papermill, nbconvert, the kit
+        from .publish import html_exporter
 
-    html_exporter((_bundle_dir(bundle) / "templates").resolve())
-    if pdf and (printer := _printer_or_none()) is not None:
-        printer.start()
+        html_exporter((_bundle_dir(bundle) / "templates").resolve())
+        if pdf and (printer := _printer_or_none()) is not None:
+            printer.start()
 
 
 def close_worker() -> None:

@@ -6,10 +6,11 @@
   Inside `validating()` each expectation's configuration is built once. The expectations of a
   suite do not change while it validates (GX applies suite parameters to copies); entries hold
   their expectation, so a new object never meets an old entry, and the cache ends with the scope.
-- A row condition (`check == "R5"`) is applied with `DataFrame.query`, a few milliseconds of
-  parsing each time, and GX applies an expectation's condition once per metric it computes.
-  Inside `validating()` each condition is applied to a frame once; the filtered frame is reused
-  (GX's pandas metrics read it, they do not change it).
+- The rows an expectation reads (its row condition, `check == "R5"`, applied with
+  `DataFrame.query`, then rows with missing values dropped) are worked out again for every
+  metric it computes, several per expectation. Inside `validating()` they are worked out once
+  per engine and domain; the frame is reused (GX's pandas metrics read domain records, they do
+  not change them: unfiltered, the records are the batch's own frame).
 - Each batch of an in-memory frame is hashed for a `pandas_data_fingerprint` batch marker, which
   engine.py drops from every record (it is not what the inputs determine). Not computed.
 
@@ -26,7 +27,7 @@ from great_expectations.expectations.expectation import Expectation
 
 _built = Expectation.__dict__.get("configuration")
 _engine = pandas_execution_engine.PandasExecutionEngine
-_filter = _engine.__dict__.get("_apply_row_condition_filter")
+_records = _engine.__dict__.get("get_domain_records")
 _scope = threading.local()
 
 
@@ -40,28 +41,28 @@ def _configuration(self):
     return entry[1]
 
 
-def _filtered(self, data, row_condition, domain_kwargs):
-    cache = getattr(_scope, "filtered", None)
+def _domain_records(self, domain_kwargs: dict):
+    cache = getattr(_scope, "records", None)
     if cache is None:
-        return _filter(self, data, row_condition, domain_kwargs)
+        return _records(self, domain_kwargs)
     try:
-        key = (id(data), repr(row_condition), domain_kwargs.get("condition_parser"))
-    except Exception:  # noqa: BLE001 - a condition without a repr is simply not cached
-        return _filter(self, data, row_condition, domain_kwargs)
+        key = (id(self), repr(sorted(domain_kwargs.items())))
+    except Exception:  # noqa: BLE001 - kwargs that cannot be ordered or shown are simply not cached
+        return _records(self, domain_kwargs)
     entry = cache.get(key)
-    if entry is None or entry[0] is not data:
-        entry = cache[key] = (data, _filter(self, data, row_condition, domain_kwargs))
+    if entry is None or entry[0] is not self:
+        entry = cache[key] = (self, _records(self, domain_kwargs))
     return entry[1]
 
 
 def install() -> bool:
     """Patch GX once (idempotent); False when its shape is not the expected one."""
-    if (not isinstance(_built, property) or not callable(_filter)
+    if (not isinstance(_built, property) or not callable(_records)
             or not hasattr(pandas_execution_engine, "HASH_THRESHOLD")):
         return False
     if Expectation.__dict__.get("configuration") is _built:
         Expectation.configuration = property(_configuration, doc=_built.__doc__)
-        _engine._apply_row_condition_filter = _filtered
+        _engine.get_domain_records = _domain_records
         # The fingerprint is taken below this many bytes of frame; none is below zero.
         pandas_execution_engine.HASH_THRESHOLD = 0
     return True
@@ -69,13 +70,13 @@ def install() -> bool:
 
 @contextlib.contextmanager
 def validating():
-    """Within: each expectation's configuration is built once, each row condition applied once
-    per frame (nesting keeps the outer caches)."""
+    """Within: each expectation's configuration is built once, each domain's records worked out
+    once (nesting keeps the outer caches)."""
     if getattr(_scope, "cache", None) is not None:
         yield
         return
-    _scope.cache, _scope.filtered = {}, {}
+    _scope.cache, _scope.records = {}, {}
     try:
         yield
     finally:
-        _scope.cache = _scope.filtered = None
+        _scope.cache = _scope.records = None
