@@ -15,7 +15,11 @@ from dataclasses import dataclass
 
 import great_expectations as gx
 import pandas as pd
-from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
 
 from . import custom  # noqa: F401 - registers the custom expectations before any suite loads
 from . import gxspeed
@@ -33,8 +37,10 @@ def batch_definition():
     global _batch_definition
     if _batch_definition is None:
         logging.getLogger("great_expectations").setLevel(logging.ERROR)  # set-up chatter is not our business
-        context = gx.get_context(mode="ephemeral")
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        # Configured whole at once: each later change of the context's variables is saved (as YAML).
+        config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+                                   progress_bars=ProgressBarsConfig(globally=False))
+        context = gx.get_context(project_config=config, mode="ephemeral")
         asset = context.data_sources.add_pandas("nianbao").add_dataframe_asset("report")
         _batch_definition = asset.add_batch_definition_whole_dataframe("whole report")
     return _batch_definition
