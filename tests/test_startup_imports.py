@@ -56,3 +56,17 @@ def test_parameter_cells_are_read_like_papermill(tmp_path, source, names):
     ours = notebook_parameters(tmp_path)
     theirs = {name: info["default"] for name, info in papermill.inspect_notebook(str(tmp_path / NOTEBOOK)).items()}
     assert list(ours) == names and set(theirs) == set(names)
+
+
+def test_a_worker_whose_turn_never_comes_warms_up_anyway(monkeypatch):
+    """A worker killed while warming up keeps its turn forever; the others must not wait forever."""
+    import threading
+
+    from nianbao import task
+
+    turns = threading.BoundedSemaphore(1)
+    turns.acquire()  # held by a worker that died
+    monkeypatch.setattr(task, "WARM_TURN_WAIT", 0.2)
+    task.warm_worker(task.bundle_from(ROOT), False, turns)
+    assert "nianbao.render" in sys.modules
+    assert not turns.acquire(blocking=False)  # the dead worker's turn was not given back by another

@@ -22,7 +22,6 @@ import tempfile
 import threading
 import time
 import traceback
-import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from . import provenance
 from .errors import NianbaoError, RenderError
 
 DEFAULT_TIMEOUT = 600  # seconds per report
+WARM_TURN_WAIT = 30.0  # seconds a worker waits for its turn to warm up before warming up anyway
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,19 @@ def _printer_or_none():
 def warm_worker(bundle: Bundle, pdf: bool = True, turns=None) -> None:
     """Ahead of a worker's first report (while the fork server preloads): import the render
     path, build the HTML exporter for the bundle's templates and start Chromium. turns: a
-    semaphore bounding how many workers warm up at once (see batch._pool_outcomes)."""
-    with turns if turns is not None else contextlib.nullcontext():
+    semaphore bounding how many workers warm up at once (see batch._pool_outcomes); waited for
+    a bounded time, since a worker killed while warming up never gives its turn back."""
+    turn = turns is not None and turns.acquire(timeout=WARM_TURN_WAIT)
+    try:
         from . import render  # noqa: F401 - papermill, nbconvert, the kit
         from .publish import html_exporter
 
         html_exporter((_bundle_dir(bundle) / "templates").resolve())
         if pdf and (printer := _printer_or_none()) is not None:
             printer.start()
+    finally:
+        if turn:
+            turns.release()
 
 
 def close_worker() -> None:
