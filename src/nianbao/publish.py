@@ -3,7 +3,6 @@ report.pdf from that HTML (headless Chromium through playwright, A4, real text).
 from __future__ import annotations
 
 import contextlib
-
 import os
 import shutil
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Two costs of GX 1.x that a small report pays many times over, avoided while a suite validates.
+"""Costs of GX 1.x that a small report pays many times over, avoided while a suite validates.
 
 - `Expectation.configuration` is a property that rebuilds the whole configuration (a pydantic
   `.dict()` of every field) each time it is read, and GX reads it once per keyword it looks up:
@@ -14,7 +14,7 @@
 - Each batch of an in-memory frame is hashed for a `pandas_data_fingerprint` batch marker, which
   engine.py drops from every record (it is not what the inputs determine). Not computed.
 
-Both are applied only when GX still has the shape they were written for; otherwise GX runs
+They are applied only when GX still has the shape they were written for; otherwise GX runs
 as shipped (slower, the same results). tests/test_rules_gxspeed.py checks results are equal.
 """
 from __future__ import annotations
