@@ -110,6 +110,16 @@ def fill(path: Path, leave: int) -> None:
 # As root a plain mount namespace is enough (and works in a chroot, where user namespaces are refused);
 # otherwise a user namespace maps us to root inside it, where the kernel allows.
 UNSHARE = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user", "--map-root-user", "--mount"]
+# In a chroot "/" is no mount point, so unshare cannot make it private: there the mounts keep their
+# propagation, and disk_full unmounts its tmpfs itself (an unmount propagates like the mount did).
+UNSHARE_IN_CHROOT = ["unshare", "--mount", "--propagation", "unchanged"]
+
+
+def run_with_private_mounts(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run([*UNSHARE, *argv], **kwargs)
+    if done.returncode != 0 and "propagation" in (done.stderr or "") and os.geteuid() == 0:
+        done = subprocess.run([*UNSHARE_IN_CHROOT, *argv], **kwargs)
+    return done
 
 
 def disk_full(project: Path, size: str = "4m", leave: int = 8 * 1024) -> dict:
@@ -119,16 +129,19 @@ def disk_full(project: Path, size: str = "4m", leave: int = 8 * 1024) -> dict:
     with tempfile.TemporaryDirectory() as saved:  # the good report, copied onto the tmpfs mounted over it
         shutil.copytree(out, Path(saved) / "outputs", symlinks=True)
         subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(out)], check=True)
-        shutil.copytree(Path(saved) / "outputs", out, symlinks=True, dirs_exist_ok=True)
-    before = tree(out)
-    filler = out / "filler"
-    fill(filler, leave)
-    argv = ["render", "--agency", "jiaozuo-jyj", "--year", "2021", "--no-pdf"]
-    full_status, full_err = run_cli(argv)
-    after = {k: v for k, v in tree(out).items() if k != "filler"}
-    return {"mounted": subprocess.run(["findmnt", "-n", "-o", "FSTYPE", str(out)], capture_output=True,
-                                      text=True).stdout.strip(),
-            "before": before, "full_status": full_status, "full_err": full_err, "after": after}
+        try:
+            shutil.copytree(Path(saved) / "outputs", out, symlinks=True, dirs_exist_ok=True)
+            before = tree(out)
+            filler = out / "filler"
+            fill(filler, leave)
+            argv = ["render", "--agency", "jiaozuo-jyj", "--year", "2021", "--no-pdf"]
+            full_status, full_err = run_cli(argv)
+            after = {k: v for k, v in tree(out).items() if k != "filler"}
+            mounted = subprocess.run(["findmnt", "-n", "-o", "FSTYPE", str(out)], capture_output=True,
+                                     text=True).stdout.strip()
+        finally:
+            subprocess.run(["umount", str(out)], check=False)
+    return {"mounted": mounted, "before": before, "full_status": full_status, "full_err": full_err, "after": after}
 
 
 if __name__ == "__main__":

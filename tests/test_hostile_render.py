@@ -32,7 +32,7 @@ from nianbao.publish import PdfPrinter, find_chromium
 from nianbao.render import render_report
 
 from conftest import ROOT, copy_project
-from hostile_helpers import UNSHARE, run_cli, tree
+from hostile_helpers import run_cli, run_with_private_mounts, tree
 
 MARKER = "NIANBAO_PWNED"
 # A folder name that is Python code: were data_dir pasted into the notebook unquoted, or its quotes
@@ -272,8 +272,8 @@ def test_a_full_disk_fails_the_report_in_flight_and_keeps_the_good_one(faults_pr
     leaves the machine's mounts alone), filled to 8 KB short of full: the report's files do not fit."""
     root, _, _ = faults_project
     env = {**os.environ, "NIANBAO_HOME": str(root)}
-    done = subprocess.run([*UNSHARE, sys.executable, str(Path(__file__).with_name("hostile_helpers.py")), "disk-full",
-                           str(root)], capture_output=True, text=True, env=env, timeout=300)
+    done = run_with_private_mounts([sys.executable, str(Path(__file__).with_name("hostile_helpers.py")), "disk-full",
+                                    str(root)], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
     assert seen["mounted"] == "tmpfs"
