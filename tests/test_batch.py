@@ -41,3 +41,14 @@ def test_unreadable_inputs_fail_that_agency_only_and_are_planned_without_renderi
     assert json.loads((out_dir / fine / "manifest.json").read_text(encoding="utf-8"))["status"] == "ok"
     assert "failed: 3" in out and "clean: 1" in out and "Bad Name" in out
     assert not (out_dir / "Bad Name").exists()
+
+
+def test_a_linked_year_folder_is_refused_before_anything_is_written(project, tmp_path):
+    add_agencies(project, 1, trips=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "outputs").mkdir(exist_ok=True)
+    (project / "outputs" / str(YEAR)).symlink_to(elsewhere, target_is_directory=True)
+    code, _, err = cli(project, "batch", "--year", str(YEAR), "--no-pdf")
+    assert code == 2 and "link" in err and "链接" in err and "Traceback" not in err
+    assert list(elsewhere.iterdir()) == []  # no lock file, no report, no index through the link

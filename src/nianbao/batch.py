@@ -335,6 +335,7 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
     year = paths.check_year(year)
     out_dir = root / "outputs" / str(year)
     select_agencies(root, year, agencies)  # bad usage is told before anything is created or waited for
+    paths.refuse_links(out_dir, root / "outputs")  # not even the lock file goes through a planted link
     with interrupt.stop_on_signals(), outputs_lock(out_dir, wait=wait, on_wait=partial(_say_waiting, stream)):
         plan = plan_batch(root, year, agencies=agencies, force=force, retry_failed=retry_failed, pdf=pdf)
         summary = BatchSummary(year, out_dir, plan.entries, plan_seconds=time.perf_counter() - t0)
