@@ -11,7 +11,7 @@ from papermill.exceptions import PapermillExecutionError
 from papermill.translators import PythonTranslator, papermill_translators
 
 from .errors import RenderError
-from .kernels import KERNEL_NAME, compile_kit, ensure_kernel  # noqa: F401 - execute's names too
+from .kernels import ensure_kernel
 
 CELL_TIMEOUT = 600  # seconds; a report cell that runs longer is hung, not slow
 

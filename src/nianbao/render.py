@@ -16,7 +16,7 @@ from pathlib import Path
 from . import paths, provenance
 from .errors import RenderError, UsageError, WriteError
 from .execute import execute_report
-from .params import NOTEBOOK, load_params, notebook_parameters  # noqa: F401 - importers of render use them
+from .params import NOTEBOOK, load_params
 from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
 from .sources import Report, load_report
 
