@@ -12,6 +12,23 @@ from ..errors import NianbaoError
 COMMANDS = ("render", "check", "import_", "new", "template", "batch", "audit", "synth", "lab")
 
 
+def positive(kind, *, also: tuple[str, ...] = ()):
+    """An argparse type: a number of kind above zero, or one of the words in also (e.g. 'all')."""
+    def parse(text: str):
+        if text in also:
+            return text
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            words = "".join(f" / {w!r}" for w in also)
+            raise argparse.ArgumentTypeError(f"应为正数{'或 ' + '、'.join(also) if also else ''} / expected a positive "
+                                             f"number{words}: {text!r}")
+        return value
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告：生成、核对、审计 / "
                                      "annual reports on government information disclosure: render, check, audit")

@@ -1,30 +1,19 @@
 """nianbao audit outputs/Y [--json] [--reexecute N|all]"""
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-
-def _how_many(text: str):
-    if text == "all":
-        return text
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"应为正整数或 all / expected a positive number or 'all': {text!r}")
-    return value
+from . import positive
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("audit", help="审计输出 / verify a year's outputs against their manifests")
     p.add_argument("out_dir", type=Path, help="某年度的输出目录 / a year's outputs, e.g. outputs/2021")
     p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
-    p.add_argument("--reexecute", type=_how_many, metavar="N|all",
+    p.add_argument("--reexecute", type=positive(int, also=("all",)), metavar="N|all",
                    help="重新执行 N 份（或全部）报告并比对 / re-run N reports (or all) and compare with the files")
-    p.add_argument("--jobs", type=int, help="重新执行的并行进程数 / worker processes for re-execution")
+    p.add_argument("--jobs", type=positive(int), help="重新执行的并行进程数 / worker processes for re-execution")
     p.add_argument("--no-fork", action="store_true", help="重新执行时用普通内核 / re-execute in plain kernels")
     p.set_defaults(run=run)
 

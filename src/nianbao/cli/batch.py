@@ -1,37 +1,25 @@
 """nianbao batch --year Y [--jobs N] [--agencies A,B] [--force] [--scheduler ADDRESS|local] [--timeout S] [--wait] [--no-fork]"""
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ..batch import OutputsUnwritable, format_summary, run_batch, stopped_message
 from ..interrupt import Interrupted
 from ..task import DEFAULT_TIMEOUT
-
-
-def _positive(kind):
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            value = 0
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"应为正数 / expected a positive number: {text!r}")
-        return value
-    return parse
+from . import positive
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("batch", help="渲染全部机构 / render every agency with a parameter file for the year")
     p.add_argument("--year", required=True, help="报告年度 / report year")
-    p.add_argument("--jobs", type=_positive(int), help="并行工作进程数（默认每核一个）/ worker processes (default: one per core)")
+    p.add_argument("--jobs", type=positive(int), help="并行工作进程数（默认每核一个）/ worker processes (default: one per core)")
     p.add_argument("--agencies", help="只渲染这些机构，逗号分隔 / only these agency ids, comma-separated")
     p.add_argument("--force", action="store_true", help="全部重新渲染 / render all, changed or not")
     p.add_argument("--retry-failed", action="store_true",
                    help="重试输入未变的失败报告 / retry failed reports whose inputs did not change")
     p.add_argument("--scheduler", metavar="ADDRESS|local",
                    help="在 Dask 集群上运行（local：本机 LocalCluster）/ run on a Dask cluster ('local': a LocalCluster)")
-    p.add_argument("--timeout", type=_positive(float), default=DEFAULT_TIMEOUT,
+    p.add_argument("--timeout", type=positive(float), default=DEFAULT_TIMEOUT,
                    help=f"每份报告的时限（秒，默认 {DEFAULT_TIMEOUT}）/ seconds per report (default {DEFAULT_TIMEOUT})")
     p.add_argument("--no-pdf", action="store_true", help="只生成 HTML / HTML only")
     p.add_argument("--wait", action="store_true",

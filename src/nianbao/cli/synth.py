@@ -18,9 +18,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..synth import synthesize, write_agencies
-
     from ..paths import check_year
+    from ..synth import synthesize, write_agencies
 
     year = check_year(args.year)
     agencies = synthesize(args.agencies, year, violations=args.violations, seed=args.seed, previous=args.with_previous)
