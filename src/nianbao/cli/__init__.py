@@ -22,7 +22,7 @@ def positive(kind, *, also: tuple[str, ...] = ()):
         except ValueError:
             value = 0
         if value <= 0:
-            words = "".join(f" / {w!r}" for w in also)
+            words = "".join(f" or {w!r}" for w in also)
             raise argparse.ArgumentTypeError(f"应为正数{'或 ' + '、'.join(also) if also else ''} / expected a positive "
                                              f"number{words}: {text!r}")
         return value
