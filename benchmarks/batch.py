@@ -288,7 +288,8 @@ def notebook_key(path: Path) -> list:
 
 
 def html_key(path: Path) -> str:
-    # <title> differs with the CLI (the template reads it from resources the CLI cannot pass).
+    # <title> differs with the CLI: nianbao passes it; the loop's notebooks are not sealed, where the
+    # template would find it otherwise.
     return re.sub(r"<title>.*?</title>", "", path.read_text(encoding="utf-8"), flags=re.S)
 
 

@@ -148,3 +148,18 @@ def test_second_agency_of_the_2019_format_renders(project):
     assert ["行政许可", "100", "-3", "250"] in t2 and ["政府集中采购", "4", "125.5万元", "125.5万元"] in t2
     assert len(t3) == 3 + 23
     assert next(r for r in t3 if r[1] == "（六）其他处理")[3:] == ["0"] * 7
+
+
+def test_the_nbconvert_command_line_gives_the_sealed_report_its_title(rendered_sample, tmp_path):
+    """Another tool converting report.ipynb with our template (no resources from nianbao) still
+    titles the page from the notebook's sealed provenance."""
+    import sys
+    from pathlib import Path
+
+    notebook = shutil.copy(rendered_sample.out_dir / "report.ipynb", tmp_path / "report.ipynb")
+    jupyter = Path(sys.executable).with_name("jupyter")
+    subprocess.run([str(jupyter), "nbconvert", "--to", "html", "--template", "nianbao",
+                    f"--TemplateExporter.extra_template_basedirs={ROOT / 'templates'}", str(notebook)],
+                   check=True, capture_output=True)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>(.*?)</title>", html).group(1) == rendered_sample.report.title
