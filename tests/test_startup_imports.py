@@ -19,22 +19,35 @@ HEAVY = ("papermill", "nbconvert", "pandas", "great_expectations", "playwright")
 
 def imported_after(code: str) -> set[str]:
     probe = f"import sys\n{code}\nimport json\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT,
                          env={"NIANBAO_HOME": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout
-    return {name.split(".")[0] for name in json.loads(out.splitlines()[-1])}
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def packages(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
 
 
 def test_the_batch_command_line_and_its_planning_import_nothing_heavy():
-    loaded = imported_after("from nianbao.cli import build_parser\nbuild_parser()\n"
-                            "from nianbao.batch import plan_batch\nfrom nianbao import paths\n"
-                            "plan_batch(paths.project_dir(), 2021)")
+    loaded = packages(imported_after("from nianbao.cli import build_parser\nbuild_parser()\n"
+                                     "from nianbao.batch import plan_batch\nfrom nianbao import paths\n"
+                                     "plan_batch(paths.project_dir(), 2021)"))
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
 
 
-def test_a_warming_worker_imports_no_pandas_or_gx(tmp_path):
-    loaded = imported_after("import nianbao.render, nianbao.task, nianbao.publish")
+def test_a_warming_worker_imports_no_pandas_or_gx():
+    loaded = packages(imported_after("import nianbao.render, nianbao.task, nianbao.publish"))
     assert {"papermill", "nbconvert"} <= loaded  # what the worker does need
     assert loaded.isdisjoint({"pandas", "great_expectations", "numpy"})
+
+
+def test_reading_last_years_source_yaml_leaves_the_importer_unloaded():
+    """What every report's kernel does for the cross-year rules: a YAML load, not the importer's machinery."""
+    loaded = imported_after("from nianbao.importer import read_any\n"
+                            "read_any('data/2021/jiaozuo-jyj.yaml')")
+    assert "nianbao.sources" in loaded
+    assert not {m for m in loaded if m.startswith("nianbao.importer.")}, sorted(loaded)
+    assert "openpyxl" not in packages(loaded)
 
 
 def test_notebook_parameters_are_papermills_without_papermill():

@@ -9,12 +9,17 @@ page, text from `pdftotext -layout`, an HTML page, a PDF) imported in memory.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import paths
 from ..errors import NianbaoError, UsageError
 from ..sources import SOURCE_SUFFIXES, UTF16_BOMS, Report, decode_text, dump_report, import_notes, load_report  # noqa: F401
-from .build import build_report
-from .document import Document, from_text
+
+if TYPE_CHECKING:
+    from .document import Document
+
+# The reading machinery (build, document, rows, ...) is imported when a published report is read:
+# read_any on a source YAML, what every report's kernel does for last year, stays a YAML load.
 
 SAVE_AS = ("请另存为 PDF、网页或文本后再导入", "save it as PDF, HTML or text first")
 OCR = ("请先做文字识别（OCR）", "run OCR on it first")
@@ -63,6 +68,8 @@ def read_any(path: str | Path) -> Report:
 def read_document(path: Path) -> Document:
     """The file as lines, by its content first (a .txt holding HTML is read as HTML), then its name.
     Only the first bytes are read until the file is known to be text of a sane size."""
+    from .document import from_text
+
     if not path.is_file():
         if path.exists():  # a folder, a pipe, a device: nothing to read a report from
             raise refuse(path, "这不是普通文件（是目录、管道或设备）", "this is not a regular file (a folder, pipe or device)")
@@ -120,6 +127,8 @@ def import_report(path: str | Path) -> Report:
     if path.suffix.lower() == ".xlsx":  # the workbook agencies fill in (nianbao template)
         from ..workbook import read_workbook
         return read_workbook(path)
+    from .build import build_report
+
     report = build_report(read_document(path), str(path))
     report.path = str(path)
     return report

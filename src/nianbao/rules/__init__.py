@@ -76,27 +76,17 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
 def read_previous(report: Report, explicit: str | Path | None = None) -> tuple[Report | None, list[str]]:
     """Last year's report: the explicit file (errors propagate: the user named it), else
     data/<year-1>/<same name> beside the report's source when it exists and reads cleanly."""
+    from ..importer import read_any
+
     if explicit:
-        return _read_report(explicit), []
+        return read_any(explicit), []
     path = previous_source(report.path) if report.path else None
     if path is None:
         return None, []
     try:
-        return _read_report(path), []
+        return read_any(path), []
     except NianbaoError as error:
         return None, [f"{path} 无法读取，跨年规则未运行：{error.zh}"]
-
-
-def _read_report(path: str | Path) -> Report:
-    """importer.read_any, without importing the importer for a source YAML (the usual previous
-    year, read in every report's kernel: the importer is a tenth of a second of imports)."""
-    from ..sources import SOURCE_SUFFIXES, load_report
-
-    if Path(path).suffix.lower() in SOURCE_SUFFIXES:
-        return load_report(path)
-    from ..importer import read_any
-
-    return read_any(path)
 
 
 def gap_cells(report: Report) -> list[tuple[dict, tuple]]:
