@@ -57,14 +57,19 @@ def statement_file(files: dict[str, bytes], who: signing.Signer | None = None) -
 
 
 def with_statement(files: dict[str, bytes]) -> dict[str, bytes]:
-    """files plus their signed statement (unsigned when there is no key)."""
-    data = statement_file(files, signing.signer())
+    """files plus their signed statement; as they are without a key (a report written unsigned
+    looks as it always did, and audit says unsigned)."""
+    who = signing.signer()
+    data = statement_file(files, who) if who is not None else None
     return files if data is None else {**files, STATEMENT: data}
 
 
 def sign_folder(folder: Path) -> bytes | None:
-    """Write the statement of a report directory being built (render's work directory)."""
+    """Write the signed statement of a report directory being built (render's work directory),
+    when there is a key."""
     folder = Path(folder)
+    if signing.signer() is None:
+        return None
     files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != STATEMENT}
     data = statement_file(files, signing.signer())
     if data is not None:

@@ -5,7 +5,7 @@ differs or an unrecorded file sits in the report), stale (an input changed, appe
 since rendering), failed (the report failed when rendered), missing (a parameter file with no
 report, or an output the manifest lists is gone). Executed notebooks holding an error output are
 named too. Signatures are checked against the project's committed keys/*.pub: a report without
-one is unsigned (a failure only where the project has keys), and the manifest is compared field by
+one is said to be unsigned (and has that status, a failure, where the project has keys), and the manifest is compared field by
 field with the executed notebook's embedded copy and with the signed statement; the year's ledger
 names a report added, removed or replaced after the fact. Re-execution renders chosen reports again into a scratch place, with the same task
 as the batch, and compares cell outputs and findings after removing what legitimately changes.
@@ -55,7 +55,7 @@ class AuditResult:
     out_dir: Path
     year: int
     agencies: list[AgencyAudit]
-    signing_required: bool = False  # the project commits public keys: unsigned is a failure
+    signing_required: bool = False  # the project commits public keys: an unsigned report is a failure
     ledger: list[str] = field(default_factory=list)  # what is wrong with the year's ledger
 
     def count(self, status: str) -> int:
@@ -63,8 +63,7 @@ class AuditResult:
 
     @property
     def exit_code(self) -> int:
-        accepted = ("verified",) if self.signing_required else ("verified", "unsigned")
-        return 0 if all(a.status in accepted and not a.error_cells and not a.differences
+        return 0 if all(a.status == "verified" and not a.error_cells and not a.differences
                         for a in self.agencies) and not self.ledger else 1
 
     def to_json(self) -> dict:
@@ -160,7 +159,7 @@ def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: d
     audit.disagreements += compare_notebook(manifest, folder / "report.ipynb")
     check_statement(audit, manifest, folder, keys or {})
     flags = {"missing": bool(audit.missing), "tampered": bool(audit.tampered or audit.disagreements),
-             "stale": bool(audit.stale), "failed": failed, "unsigned": audit.signature == "unsigned", "verified": True}
+             "stale": bool(audit.stale), "failed": failed, "unsigned": audit.signature == "unsigned" and bool(keys), "verified": True}
     audit.status = next(s for s in PRECEDENCE if flags[s])
     return audit
 

@@ -4,7 +4,8 @@ added, removed or replaced after the fact shows, even with a regenerated stateme
 
 Lines are only appended, under an flock on the ledger itself held for one append: the batch
 (already the one writer of its year under the batch lock) and a single render share it. A line
-cut short by a crash is dropped by the next append and named by audit meanwhile.
+cut short by a crash is dropped by the next append and named by audit meanwhile. Without a key
+there is no ledger (nor statements): audit says unsigned.
 """
 from __future__ import annotations
 
