@@ -392,8 +392,9 @@ def _write(out_dir: Path, agency: str, files: dict[str, bytes]) -> None:
         return
     files = attestation.with_statement(files)  # signed here, by the one writer: workers never hold the key
     try:
-        write_report_dir(out_dir, agency, files)
-        ledger.record(out_dir, agency, files.get(attestation.STATEMENT))
+        with interrupt.held():  # a signal waits until the report and its ledger line are both written
+            write_report_dir(out_dir, agency, files)
+            ledger.record(out_dir, agency, files.get(attestation.STATEMENT))
     except OSError as error:
         raise _unwritable(out_dir / agency, error) from None
 
