@@ -180,3 +180,21 @@ def test_a_manifest_that_is_not_json_is_named_so(office, capsys):
     code, text, by = audit(office, capsys)
     assert code == 1 and by[A]["status"] == "tampered"
     assert "manifest.json is not valid JSON (line 2, column 1" in text and "no manifest.json" not in text
+
+
+def test_the_lock_file_is_an_input_of_every_report_and_the_envelope_is_dsse(project):
+    from nianbao import provenance
+
+    params = {"agency": A, "year": YEAR}
+    before = provenance.key_for(project, YEAR, A, params, False)
+    (project / "uv.lock").write_text("version = 1\n", encoding="utf-8")
+    [lock] = [i for i in provenance.shared_inputs(project) if i.role == "lock"]
+    assert lock.path == "uv.lock" and lock.sha256 == hashlib.sha256(b"version = 1\n").hexdigest()
+    assert provenance.key_for(project, YEAR, A, params, False) != before
+    manifest = {"inputs": [{"role": "lock", "path": "uv.lock", "sha256": lock.sha256}], "agency": A}
+    statement = attestation.build_statement(manifest, {"report.html": "0" * 64})
+    deps = statement["predicate"]["buildDefinition"]["resolvedDependencies"]
+    assert deps == [{"name": "uv.lock", "digest": {"sha256": lock.sha256}, "annotations": {"role": "lock"}}]
+    # DSSE's pre-authentication encoding, as its specification spells the example.
+    assert signing.pae("http://example.com/HelloWorld", b"hello world") == \
+        b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
