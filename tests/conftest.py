@@ -13,6 +13,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = FIXTURES / "samples"  # copies of ../shared/samples (real published reports): CI clones only this repo
 SAMPLE_AGENCY, SAMPLE_YEAR = "jiaozuo-jyj", 2021
 PROJECT_PARTS = ("notebooks", "templates", "data", "params", "expectations")
+# No test signs with the machine's own key (~/.config/nianbao): the signing tests make theirs.
+os.environ["NIANBAO_KEY"] = os.path.join(os.devnull, "no-key.pem")
 
 
 def copy_project(dest: Path) -> Path:

@@ -187,7 +187,8 @@ def test_audit_finds_tampered_stale_and_missing(batch_copy, batch_run):
     out_dir = batch_copy / "outputs" / str(YEAR)
     code, out, _ = cli(batch_copy, "audit", str(out_dir), "--json")
     clean = json.loads(out)
-    assert code == 1 and clean["counts"] == {"verified": 7, "tampered": 0, "stale": 0, "failed": 3, "missing": 0}
+    assert code == 1 and clean["counts"] == {"verified": 7, "tampered": 0, "stale": 0, "failed": 3, "missing": 0,
+                                   "unsigned": 0}
     raised = next(a for a in clean["agencies"] if a["agency"] == "trip-raise")
     assert raised["error_cells"] == [TRIP_INDEX + 1]
 

@@ -4,7 +4,10 @@ Per agency: verified (every output and input hashes as recorded), tampered (an o
 differs or an unrecorded file sits in the report), stale (an input changed, appeared or vanished
 since rendering), failed (the report failed when rendered), missing (a parameter file with no
 report, or an output the manifest lists is gone). Executed notebooks holding an error output are
-named too. Re-execution renders chosen reports again into a scratch place, with the same task
+named too. Signatures are checked against the project's committed keys/*.pub: a report without
+one is said to be unsigned (and has that status, a failure, where the project has keys), and the manifest is compared field by
+field with the executed notebook's embedded copy and with the signed statement; the year's ledger
+names a report added, removed or replaced after the fact. Re-execution renders chosen reports again into a scratch place, with the same task
 as the batch, and compares cell outputs and findings after removing what legitimately changes.
 """
 from __future__ import annotations
@@ -15,12 +18,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import paths, provenance
+from . import attestation, ledger, paths, provenance, signing
 from .errors import UsageError
 from .index import report_status
 
-STATUSES = ("verified", "tampered", "stale", "failed", "missing")
-PRECEDENCE = ("missing", "tampered", "stale", "failed", "verified")  # the status shown when several apply
+STATUSES = ("verified", "tampered", "stale", "failed", "missing", "unsigned")
+PRECEDENCE = ("missing", "tampered", "stale", "failed", "unsigned", "verified")  # the status shown when several apply
 BANNER_TAG = "papermill-error-cell-tag"  # papermill's error banner cells, not part of the notebook
 
 
@@ -41,6 +44,8 @@ class AgencyAudit:
     stale: list[str] = field(default_factory=list)  # inputs that changed since rendering
     error_cells: list[int] = field(default_factory=list)  # cells of report.ipynb with an error output
     notes: list[str] = field(default_factory=list)
+    signature: str = ""  # valid <keyid> | unsigned | invalid: why
+    disagreements: list[str] = field(default_factory=list)  # manifest vs notebook vs statement vs ledger, by field
     reexecuted: bool = False
     differences: list[CellDifference] = field(default_factory=list)
 
@@ -50,6 +55,8 @@ class AuditResult:
     out_dir: Path
     year: int
     agencies: list[AgencyAudit]
+    signing_required: bool = False  # the project commits public keys: an unsigned report is a failure
+    ledger: list[str] = field(default_factory=list)  # what is wrong with the year's ledger
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.agencies if a.status == status)
@@ -57,11 +64,11 @@ class AuditResult:
     @property
     def exit_code(self) -> int:
         return 0 if all(a.status == "verified" and not a.error_cells and not a.differences
-                        for a in self.agencies) else 1
+                        for a in self.agencies) and not self.ledger else 1
 
     def to_json(self) -> dict:
         return {"out_dir": str(self.out_dir), "year": self.year,
-                "counts": {s: self.count(s) for s in STATUSES},
+                "counts": {s: self.count(s) for s in STATUSES}, "ledger": self.ledger,
                 "agencies": [asdict(a) for a in self.agencies]}
 
 
@@ -89,21 +96,34 @@ def audit_outputs(out_dir, *, reexecute: int | str | None = None, root: Path | N
     rendered = {p.name for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")}
     shared = {i.path: i.sha256 for i in provenance.shared_inputs(root)}
     env_now = provenance.environment_digest(provenance.environment())
-    result = AuditResult(out_dir, year, [])
-    for agency in sorted(with_params | rendered):
-        result.agencies.append(audit_one(root, out_dir / agency, agency, agency in with_params, shared, env_now))
+    keys = signing.trusted_keys(root)
+    book = ledger.check(out_dir, keys)
+    result = AuditResult(out_dir, year, [], signing_required=bool(keys), ledger=list(book.problems))
+    if keys and not book.present:
+        result.ledger.append(f"{ledger.LEDGER} 不存在（项目有签名公钥）/ {ledger.LEDGER} is missing (the project "
+                             "has signing keys)")
+    elif book.present and not book.signed and keys:
+        result.ledger.append(f"{ledger.LEDGER} 有未签名的行 / {ledger.LEDGER} has unsigned lines")
+    recorded = {a for a, digest in book.latest.items() if digest is not None and paths.AGENCY_ID.match(a)}
+    for agency in sorted(with_params | rendered | recorded):
+        audit = audit_one(root, out_dir / agency, agency, agency in with_params, shared, env_now, keys)
+        if book.present:
+            check_ledger(audit, out_dir / agency, book)
+        result.agencies.append(audit)
     if reexecute:
         reexecute_reports(root, result, reexecute, jobs=jobs, timeout=timeout, engine=engine, fork=fork)
     return result
 
 
-def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: dict, env_now: str) -> AgencyAudit:
+def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: dict, env_now: str,
+              keys: dict | None = None) -> AgencyAudit:
     audit = AgencyAudit(agency)
-    manifest = provenance.read_manifest(folder)
+    manifest, unreadable = _read_manifest(folder)
     if manifest is None:
-        audit.status = "missing"
-        audit.notes.append("没有报告（无 manifest.json）/ no report (no manifest.json)" if has_params
-                           else "目录中没有 manifest.json / a directory without manifest.json")
+        audit.status = "tampered" if unreadable else "missing"
+        audit.notes.append(unreadable or ("没有报告（无 manifest.json）/ no report (no manifest.json)"
+                                          if has_params or not folder.exists()
+                                          else "目录中没有 manifest.json / a directory without manifest.json"))
         return audit
     audit.name = manifest.get("name", "")
     if not has_params:
@@ -115,7 +135,8 @@ def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: d
             audit.missing.append(name)
         elif now != digest:
             audit.tampered.append(name)
-    extra = sorted(p.name for p in folder.iterdir() if p.name not in recorded and p.name != provenance.MANIFEST)
+    extra = sorted(p.name for p in folder.iterdir()
+                   if p.name not in recorded and p.name not in (provenance.MANIFEST, attestation.STATEMENT))
     audit.tampered += [f"{name}（未记录 / unrecorded）" for name in extra]
     seen = set()
     for item in manifest.get("inputs") or []:
@@ -135,10 +156,120 @@ def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: d
         error = manifest.get("error") or {}
         audit.notes.append(f"渲染失败 / failed: [{error.get('cause')}] cell {error.get('cell')}: "
                            f"{error.get('ename') or ''} {error.get('evalue') or error.get('message', '')}".strip())
-    flags = {"missing": bool(audit.missing), "tampered": bool(audit.tampered), "stale": bool(audit.stale),
-             "failed": failed, "verified": True}
+    audit.disagreements += compare_notebook(manifest, folder / "report.ipynb")
+    check_statement(audit, manifest, folder, keys or {})
+    flags = {"missing": bool(audit.missing), "tampered": bool(audit.tampered or audit.disagreements),
+             "stale": bool(audit.stale), "failed": failed, "unsigned": audit.signature == "unsigned" and bool(keys), "verified": True}
     audit.status = next(s for s in PRECEDENCE if flags[s])
     return audit
+
+
+def _read_manifest(folder: Path) -> tuple[dict | None, str]:
+    """The manifest, or None and why it cannot be read ('' when there is none)."""
+    path = folder / provenance.MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        return None, ""
+    except json.JSONDecodeError as error:
+        return None, (f"{path} 不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列：{error.msg}）/ {path} is not "
+                      f"valid JSON (line {error.lineno}, column {error.colno}: {error.msg})")
+    except (UnicodeDecodeError, OSError) as error:
+        return None, f"{path} 无法读取 / cannot be read: {error}"
+    if not isinstance(data, dict):
+        return None, f"{path} 应为 JSON 对象 / {path} should hold a JSON object, found {type(data).__name__}"
+    return data, ""
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _differ(a: dict, b: dict, a_name: str, b_name: str, fields) -> list[str]:
+    return [f"{f}: {a_name} {_short(a.get(f))} ≠ {b_name} {_short(b.get(f))}" for f in fields if a.get(f) != b.get(f)]
+
+
+def compare_notebook(manifest: dict, notebook: Path) -> list[str]:
+    """Every field where manifest.json and the executed notebook's embedded provenance differ (the
+    notebook's outputs omit itself: a file cannot hold its own hash)."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        embedded = nb["metadata"]["nianbao"]["provenance"]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except (ValueError, KeyError, TypeError):
+        return [f"report.ipynb: 没有可读的内嵌来源记录 / no readable embedded provenance "
+                "(metadata.nianbao.provenance)"] if manifest.get("status") == "ok" else []
+    fields = sorted((set(manifest) | set(embedded)) - {"outputs"})
+    found = _differ(manifest, embedded, "manifest.json", "report.ipynb", fields)
+    outputs = {k: v for k, v in (manifest.get("outputs") or {}).items() if k != notebook.name}
+    if outputs != embedded.get("outputs"):
+        names = sorted(k for k in set(outputs) | set(embedded.get("outputs") or {})
+                       if outputs.get(k) != (embedded.get("outputs") or {}).get(k))
+        found.append(f"outputs: manifest.json 与 report.ipynb 记录的哈希不同 / the hashes recorded by manifest.json "
+                     f"and report.ipynb differ: {', '.join(names)}")
+    return found
+
+
+def check_statement(audit: AgencyAudit, manifest: dict, folder: Path, keys: dict) -> None:
+    """The signed statement: its signature, its subjects against the files, its facts against the manifest."""
+    path = folder / attestation.STATEMENT
+    try:
+        env = json.loads(path.read_bytes())
+        payload, audit.signature = signing.open_envelope(env, keys)
+        statement = json.loads(payload)
+        assert isinstance(statement, dict)
+    except FileNotFoundError:
+        audit.signature = "unsigned"
+        return
+    except (ValueError, TypeError, AssertionError):
+        audit.signature = f"invalid: {attestation.STATEMENT} 不是可读的 DSSE 信封 / not a readable DSSE envelope"
+        return
+    if env.get("payloadType") != signing.PAYLOAD_TYPE or statement.get("_type") != attestation.STATEMENT_TYPE:
+        audit.disagreements.append(f"{attestation.STATEMENT}: 不是 in-toto 声明 / not an in-toto statement")
+    if audit.signature.startswith("invalid"):
+        audit.disagreements.append(f"{attestation.STATEMENT}: 签名无效 / signature {audit.signature}")
+    subjects = {str(s.get("name")): (s.get("digest") or {}).get("sha256") for s in statement.get("subject") or []
+                if isinstance(s, dict)}
+    on_disk = {p.name for p in folder.iterdir() if p.is_file() and p.name != attestation.STATEMENT}
+    for name in sorted(on_disk | set(subjects)):
+        if name not in subjects:
+            audit.disagreements.append(f"{name}: 签名声明中没有 / not in the signed statement")
+        elif provenance.sha256_file(folder / name) != subjects[name]:
+            audit.disagreements.append(f"{name}: 与签名声明的 sha256 不符 / differs from the signed statement's sha256")
+    signed = attestation.manifest_view(statement)
+    mine = dict(manifest, environment=manifest.get("environment")
+                and provenance.environment_digest(manifest["environment"]))
+    fields = (*attestation.REPORT_FIELDS, "inputs", "environment", "started", "finished")
+    audit.disagreements += _differ(mine, signed, "manifest.json", "statement", fields)
+    outputs = {k: v for k, v in subjects.items() if k != provenance.MANIFEST}
+    if (manifest.get("outputs") or {}) != outputs:
+        audit.disagreements.append("outputs: manifest.json 与签名声明记录的哈希不同 / the hashes recorded by "
+                                   "manifest.json and the signed statement differ")
+
+
+def check_ledger(audit: AgencyAudit, folder: Path, book: ledger.LedgerCheck) -> None:
+    """The ledger's last word on this report against the statement on disk."""
+    try:
+        digest = attestation.payload_digest((folder / attestation.STATEMENT).read_bytes())
+    except (FileNotFoundError, NotADirectoryError):
+        digest = None
+    recorded = book.latest.get(audit.agency)
+    if audit.agency not in book.latest:
+        if digest is not None or (folder / provenance.MANIFEST).exists():
+            audit.disagreements.append(f"{ledger.LEDGER}: 账本中没有此报告（事后加入？）/ not in the ledger (added "
+                                       "after the fact?)")
+    elif recorded is not None and digest is None:
+        if not (folder / provenance.MANIFEST).exists():
+            audit.status = "missing"
+        audit.disagreements.append(f"{ledger.LEDGER}: 账本记录了此报告，现已不在 / the ledger records a report "
+                                   "here that is gone (removed after the fact)")
+    elif recorded != digest:
+        audit.disagreements.append(f"{ledger.LEDGER}: 账本记录的声明摘要不同（报告事后被替换）/ the ledger records "
+                                   "another statement digest (the report was replaced after the fact)")
+    if audit.disagreements and audit.status in ("verified", "unsigned", "stale", "failed"):
+        audit.status = "tampered"
 
 
 def error_cells(notebook: Path) -> list[int]:
@@ -307,6 +438,12 @@ def format_audit(result: AuditResult) -> str:
     width = max([len(a.agency) for a in result.agencies] + [6])
     for a in result.agencies:
         parts = []
+        if a.signature.startswith("valid"):
+            parts.append(f"已签名 signed ({a.signature.split()[-1]})")
+        elif a.signature == "unsigned":
+            parts.append("未签名 unsigned")
+        if a.disagreements:
+            parts.append(f"{len(a.disagreements)} 处不一致 disagreement(s):")
         if a.tampered:
             parts.append("被改动 tampered: " + ", ".join(a.tampered))
         if a.missing:
@@ -320,8 +457,11 @@ def format_audit(result: AuditResult) -> str:
             parts.append("重新执行无差异 / re-executed: no differences" if not a.differences
                          else f"重新执行有 {len(a.differences)} 处差异 / re-executed: {len(a.differences)} difference(s)")
         lines.append(f"{a.agency:<{width}}  {a.status:<9} {'; '.join(parts)}")
+        lines += [f"{'':<{width}}    {d}" for d in a.disagreements]
         for d in a.differences:
             where = f"cell {d.cell}" if d.cell >= 0 else "report"
             lines.append(f"{'':<{width}}    {where} [{d.what}]")
             lines += [f"{'':<{width}}      {line}" for line in d.detail.splitlines()]
+    if result.ledger:
+        lines += ["", f"账本 / ledger ({ledger.LEDGER}):"] + [f"  {p}" for p in result.ledger]
     return "\n".join(lines)

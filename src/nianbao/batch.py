@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import interrupt, paths, provenance
+from . import attestation, interrupt, ledger, paths, provenance, signing
 from .errors import NianbaoError, UsageError
 from .index import STATUS_ORDER, report_status, write_index
 from .lock import outputs_lock
@@ -335,6 +335,7 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
     year = paths.check_year(year)
     out_dir = root / "outputs" / str(year)
     select_agencies(root, year, agencies)  # bad usage is told before anything is created or waited for
+    signing.signer()  # as is an unreadable signing key
     paths.refuse_links(out_dir, root / "outputs")  # not even the lock file goes through a planted link
     with interrupt.stop_on_signals(), outputs_lock(out_dir, wait=wait, on_wait=partial(_say_waiting, stream)):
         plan = plan_batch(root, year, agencies=agencies, force=force, retry_failed=retry_failed, pdf=pdf)
@@ -389,8 +390,11 @@ def _render(root, out_dir, plan, todo, summary, progress, **run) -> None:
 def _write(out_dir: Path, agency: str, files: dict[str, bytes]) -> None:
     if not files:
         return
+    files = attestation.with_statement(files)  # signed here, by the one writer: workers never hold the key
     try:
-        write_report_dir(out_dir, agency, files)
+        with interrupt.held():  # a signal waits until the report and its ledger line are both written
+            write_report_dir(out_dir, agency, files)
+            ledger.record(out_dir, agency, files.get(attestation.STATEMENT))
     except OSError as error:
         raise _unwritable(out_dir / agency, error) from None
 

@@ -30,7 +30,7 @@ KEY_PACKAGES = ("pandas", "great_expectations", "papermill", "nbclient", "nbconv
                 "playwright")
 ROLE_LABELS = {"notebook": "报告笔记本 / notebook", "parameters": "参数文件 / parameters",
                "source": "本年源数据 / source data", "previous": "上年源数据 / previous-year data",
-               "suite": "规则套件 / suite", "template": "模板 / template"}
+               "suite": "规则套件 / suite", "template": "模板 / template", "lock": "依赖锁定文件 / lock file"}
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,21 @@ def now() -> str:
 
 
 # ------------------------------------------------------------------ inputs
+def lock_file(root: Path) -> Path | None:
+    """The project's dependency lock, when it has one (uv.lock, else requirements*.lock/.txt):
+    an input of every report, so the manifest and the signed statement record its sha256."""
+    for pattern in ("uv.lock", "requirements*.lock", "requirements*.txt"):
+        found = sorted(p for p in Path(root).glob(pattern) if p.is_file())
+        if found:
+            return found[0]
+    return None
+
+
 def shared_files(root: Path) -> list[tuple[str, Path]]:
-    """(role, path) of the inputs every report shares: the notebook, the suites, the templates."""
+    """(role, path) of the inputs every report shares: the notebook, the suites, the templates, the lock."""
     found = [("notebook", root / NOTEBOOK)]
+    if (lock := lock_file(root)) is not None:
+        found.append(("lock", lock))
     for folder, role in zip(SHARED_DIRS, ("suite", "template")):
         base = root / folder
         if base.is_dir():

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from . import paths, provenance
+from . import attestation, ledger, paths, provenance, signing
 from .errors import RenderError, UsageError, WriteError
 from .execute import execute_report
 from .params import NOTEBOOK, load_params
@@ -70,6 +70,7 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
         raise UsageError(f"没有 {agency} 的 {year} 年源数据（应在 {source}）",
                          f"no {year} source data for {agency} (expected at {source})")
     report = load_report(source)  # bad input stops here, before anything is written
+    signing.signer()  # so does an unreadable signing key
 
     target = paths.output_dir(root, year, agency)
     work = None
@@ -86,7 +87,10 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
         work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
         work.chmod(0o755)  # a published directory, readable like any other
         result = render_into(work, root, params, report, printer=printer, pdf=pdf, **(engine_kwargs or {}))
+        statement = attestation.sign_folder(work)
+        result.files = sorted(p.name for p in work.iterdir())
         _replace_dir(work, target)  # the old report stays whole until the new one is
+        ledger.record(target.parent, agency, statement)
     except OSError as error:  # a full disk, above all: the old report stays, nothing half-written
         raise paths.write_error(target, error) from None
     except (RenderError, WriteError) as error:  # name the report, not the temporary directory it was built in
