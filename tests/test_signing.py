@@ -11,7 +11,8 @@ import stat
 
 import pytest
 
-from nianbao import attestation, signing
+from nianbao.provenance.manifest import attestation
+from nianbao.provenance.manifest import signing
 from nianbao.cli import main
 
 from conftest import copy_project
@@ -183,7 +184,7 @@ def test_a_manifest_that_is_not_json_is_named_so(office, capsys):
 
 
 def test_the_lock_file_is_an_input_of_every_report_and_the_envelope_is_dsse(project):
-    from nianbao import provenance
+    from nianbao.provenance.manifest import manifest as provenance
 
     params = {"agency": A, "year": YEAR}
     before = provenance.key_for(project, YEAR, A, params, False)

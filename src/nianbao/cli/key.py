@@ -11,7 +11,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import paths, signing
+    from .. import paths
+    from ..provenance import signing
 
     private, public = signing.init_key(paths.project_dir())
     print(f"私钥 / private key: {private}（仅本人可读，勿提交 / readable by you only, never commit it）")

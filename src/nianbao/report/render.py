@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from . import attestation, ledger, paths, provenance, signing
-from .errors import RenderError, UsageError, WriteError
+from .. import paths
+from ..provenance import attestation
+from ..provenance import ledger
+from ..provenance import manifest as provenance
+from ..provenance import signing
+from ..errors import RenderError, UsageError, WriteError
 from .execute import execute_report
 from .params import NOTEBOOK, load_params
 from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
-from .sources import Report, load_report
+from ..model.sources import Report, load_report
 
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import provenance, signing
+from . import manifest as provenance
+from . import signing
 
 STATEMENT = "statement.dsse.json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"

@@ -18,9 +18,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import attestation, ledger, paths, provenance, signing
-from .errors import UsageError
-from .index import report_status
+from .. import paths
+from ..provenance import attestation
+from ..provenance import ledger
+from ..provenance import manifest as provenance
+from ..provenance import signing
+from ..errors import UsageError
+from ..batch.index import report_status
 
 STATUSES = ("verified", "tampered", "stale", "failed", "missing", "unsigned")
 PRECEDENCE = ("missing", "tampered", "stale", "failed", "unsigned", "verified")  # the status shown when several apply
@@ -200,7 +204,7 @@ def compare_notebook(manifest: dict, notebook: Path) -> list[str]:
         return []
     except (ValueError, KeyError, TypeError):
         return [f"report.ipynb: 没有可读的内嵌来源记录 / no readable embedded provenance "
-                "(metadata.nianbao.provenance)"] if manifest.get("status") == "ok" else []
+                "(metadata.nianbao.provenance.manifest)"] if manifest.get("status") == "ok" else []
     fields = sorted((set(manifest) | set(embedded)) - {"outputs"})
     found = _differ(manifest, embedded, "manifest.json", "report.ipynb", fields)
     outputs = {k: v for k, v in (manifest.get("outputs") or {}).items() if k != notebook.name}
@@ -401,8 +405,8 @@ def pick(candidates: list[str], how_many: int | str) -> list[str]:
 
 def reexecute_reports(root: Path, result: AuditResult, how_many: int | str, *, jobs: int | None = None,
                       timeout: float | None = None, engine: dict | None = None, fork: bool = True) -> None:
-    from .batch import execute_jobs, plan_batch
-    from .task import DEFAULT_TIMEOUT, bundle_from
+    from ..batch.run import execute_jobs, plan_batch
+    from ..batch.task import DEFAULT_TIMEOUT, bundle_from
 
     candidates = [a.agency for a in result.agencies
                   if a.status != "missing" and (result.out_dir / a.agency / "report.ipynb").is_file()

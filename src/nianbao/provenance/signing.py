@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
-from .errors import UsageError
+from .. import paths
+from ..errors import UsageError
 
 KEY_ENV = "NIANBAO_KEY"
 KEYS_DIR = "keys"  # in the project: the committed public keys

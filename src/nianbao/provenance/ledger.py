@@ -16,7 +16,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import provenance, signing
+from . import manifest as provenance
+from . import signing
 
 LEDGER = "ledger.jsonl"
 GENESIS = "0" * 64
