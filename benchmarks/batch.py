@@ -312,8 +312,8 @@ def compare(roots: dict[str, Path], agencies: list[str]) -> list[str]:
 def seed_outputs(root: Path, agencies: list[str], jobs: int) -> None:
     """Render the first agency, then give every other one the same outputs under its own cache
     key: what a finished batch leaves (the rerun reads only inputs and manifests)."""
-    from nianbao.batch.run import run as batch
-    from nianbao.provenance.manifest import manifest as provenance
+    from nianbao.batch import run as batch
+    from nianbao.provenance import manifest as provenance
 
     first = agencies[0]
     result = batch_command(root, jobs, "--agencies", first)

@@ -6,7 +6,7 @@ import copy
 
 import nbformat
 
-from nianbao.audit.verify.verify import compare_notebooks, pick
+from nianbao.audit.verify import compare_notebooks, pick
 from nianbao.cli import main
 
 

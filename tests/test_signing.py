@@ -11,8 +11,8 @@ import stat
 
 import pytest
 
-from nianbao.provenance.manifest import attestation
-from nianbao.provenance.manifest import signing
+from nianbao.provenance import attestation
+from nianbao.provenance import signing
 from nianbao.cli import main
 
 from conftest import copy_project
@@ -184,7 +184,7 @@ def test_a_manifest_that_is_not_json_is_named_so(office, capsys):
 
 
 def test_the_lock_file_is_an_input_of_every_report_and_the_envelope_is_dsse(project):
-    from nianbao.provenance.manifest import manifest as provenance
+    from nianbao.provenance import manifest as provenance
 
     params = {"agency": A, "year": YEAR}
     before = provenance.key_for(project, YEAR, A, params, False)

@@ -75,7 +75,7 @@ def test_a_worker_whose_turn_never_comes_warms_up_anyway(monkeypatch):
     """A worker killed while warming up keeps its turn forever; the others must not wait forever."""
     import threading
 
-    from nianbao.batch.run import task
+    from nianbao.batch import task
 
     turns = threading.BoundedSemaphore(1)
     turns.acquire()  # held by a worker that died
