@@ -15,9 +15,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import paths, provenance
+from . import leftovers, paths, provenance
 from .errors import UsageError
-from .index import report_status
+from .index import failure_text, read_failure, report_status
 
 STATUSES = ("verified", "tampered", "stale", "failed", "missing")
 PRECEDENCE = ("missing", "tampered", "stale", "failed", "verified")  # the status shown when several apply
@@ -43,6 +43,7 @@ class AgencyAudit:
     notes: list[str] = field(default_factory=list)
     reexecuted: bool = False
     differences: list[CellDifference] = field(default_factory=list)
+    failure: dict | None = None  # a newer render's failure beside the kept report (failed.json): its error
 
 
 @dataclass
@@ -50,18 +51,19 @@ class AuditResult:
     out_dir: Path
     year: int
     agencies: list[AgencyAudit]
+    leftovers: list[str] = field(default_factory=list)  # work directories a killed run left in out_dir
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.agencies if a.status == status)
 
     @property
     def exit_code(self) -> int:
-        return 0 if all(a.status == "verified" and not a.error_cells and not a.differences
+        return 0 if all(a.status == "verified" and not a.error_cells and not a.differences and not a.failure
                         for a in self.agencies) else 1
 
     def to_json(self) -> dict:
         return {"out_dir": str(self.out_dir), "year": self.year,
-                "counts": {s: self.count(s) for s in STATUSES},
+                "counts": {s: self.count(s) for s in STATUSES}, "leftovers": self.leftovers,
                 "agencies": [asdict(a) for a in self.agencies]}
 
 
@@ -89,7 +91,7 @@ def audit_outputs(out_dir, *, reexecute: int | str | None = None, root: Path | N
     rendered = {p.name for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")}
     shared = {i.path: i.sha256 for i in provenance.shared_inputs(root)}
     env_now = provenance.environment_digest(provenance.environment())
-    result = AuditResult(out_dir, year, [])
+    result = AuditResult(out_dir, year, [], leftovers.found(out_dir))
     for agency in sorted(with_params | rendered):
         result.agencies.append(audit_one(root, out_dir / agency, agency, agency in with_params, shared, env_now))
     if reexecute:
@@ -115,7 +117,14 @@ def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: d
             audit.missing.append(name)
         elif now != digest:
             audit.tampered.append(name)
-    extra = sorted(p.name for p in folder.iterdir() if p.name not in recorded and p.name != provenance.MANIFEST)
+    failure = read_failure(folder) if (folder / provenance.FAILED).exists() else None
+    if failure is not None:
+        audit.failure = {k: (failure.get("error") or {}).get(k) for k in ("cause", "cell", "ename", "evalue", "message")}
+        audit.failure["finished"] = failure.get("finished")
+        audit.notes.append(f"较新的一次渲染失败，已保留这份报告 / a newer render failed, this report was kept: "
+                           f"{failure_text(failure.get('error') or {})} ({failure.get('finished')})")
+    extra = sorted(p.name for p in folder.iterdir() if p.name not in recorded and p.name != provenance.MANIFEST
+                   and not (p.name == provenance.FAILED and failure is not None))
     audit.tampered += [f"{name}（未记录 / unrecorded）" for name in extra]
     seen = set()
     for item in manifest.get("inputs") or []:
@@ -304,6 +313,9 @@ def reexecute_reports(root: Path, result: AuditResult, how_many: int | str, *, j
 def format_audit(result: AuditResult) -> str:
     lines = [f"{result.year} 年输出审计 / audit of {result.out_dir}: "
              + ", ".join(f"{s} {result.count(s)}" for s in STATUSES), ""]
+    if result.leftovers:
+        lines += [f"被中断的运行留下的临时目录（下次渲染该年度时清除）/ left by a killed run (the next render or batch "
+                  f"of the year removes them): {', '.join(result.leftovers)}", ""]
     width = max([len(a.agency) for a in result.agencies] + [6])
     for a in result.agencies:
         parts = []
