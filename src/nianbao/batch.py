@@ -21,7 +21,6 @@ directories a killed run left (leftovers).
 """
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import shutil
@@ -130,18 +129,22 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
     digests = (provenance.shared_digest(shared, env, pdf), provenance.shared_digest(shared, env, not pdf))
     known = notebook_parameters(root)
     context = {"commit": provenance.git_commit(root)}
-    printable = (lambda: not chromium_missing()) if pdf and chromium_here else (lambda: True)
+    printable = _asked_once(lambda: not chromium_missing()) if pdf and chromium_here else (lambda: True)
     entries = [_plan_one(root, year, agency, shared, digests, known, context, force, retry_failed, pdf, printable)
                for agency in everyone]
     return Plan(root, year, entries, shared, pdf)
 
 
-@functools.cache
 def chromium_missing() -> bool:
     """No Chromium on this machine (asked only when it matters: publish loads nbconvert)."""
     from .publish import find_chromium
 
     return find_chromium() is None
+
+
+def _asked_once(question):
+    answer = []
+    return lambda: answer[0] if answer else answer.append(question()) or answer[0]
 
 
 def _up_to_date(existing: dict, keys: tuple[str, str], pdf: bool, printable) -> bool:
