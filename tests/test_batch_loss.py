@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import leftovers
-
 from batch_helpers import YEAR, cli
 from batchfaults_helpers import dot_entries, gated_project, output_bytes, wait_until
 from conftest import ROOT
@@ -194,6 +192,7 @@ def test_a_killed_render_leaves_a_work_dir_that_audit_lists_and_the_next_run_swe
     left = [p.name for p in out_dir.iterdir() if p.name.endswith(".tmp")]
     assert len(left) == 1 and left[0].startswith(f".a-killed.{render.pid}-")
     # one a live process owns (this one's) is no leftover: it stays
+    from nianbao import leftovers
     live = out_dir / f".b-live.{os.getpid()}-{leftovers._host()}.x1.tmp"
     live.mkdir()
 
