@@ -143,8 +143,14 @@ def chromium_missing() -> bool:
 
 
 def _asked_once(question):
-    answer = []
-    return lambda: answer[0] if answer else answer.append(question()) or answer[0]
+    """question, asked at its first call only (then never, if no report needs the answer)."""
+    answers = []
+
+    def ask():
+        if not answers:
+            answers.append(question())
+        return answers[0]
+    return ask
 
 
 def _up_to_date(existing: dict, keys: tuple[str, str], pdf: bool, printable) -> bool:
