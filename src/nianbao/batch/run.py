@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import interrupt, leftovers, paths, provenance
-from .errors import NianbaoError, UsageError
+from .. import leftovers, paths
+from . import interrupt
+from ..provenance import manifest as provenance
+from ..errors import NianbaoError, UsageError
 from .index import STATUS_ORDER, read_failure, report_status, write_index
 from .lock import outputs_lock
 from .progress import Progress, clock
@@ -118,7 +120,7 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
                retry_failed: bool = False, pdf: bool = True, chromium_here: bool = True) -> Plan:
     """chromium_here: the reports print on this machine (not on a remote Dask cluster), so
     whether Chromium is installed here decides what a PDF asked for can give."""
-    from .params import notebook_parameters
+    from ..report.params import notebook_parameters
 
     everyone = select_agencies(root, year, agencies)
     shared = provenance.shared_inputs(root)
@@ -137,7 +139,7 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
 
 def chromium_missing() -> bool:
     """No Chromium on this machine (asked only when it matters: publish loads nbconvert)."""
-    from .publish import find_chromium
+    from ..report.publish import find_chromium
 
     return find_chromium() is None
 
@@ -165,7 +167,7 @@ def _up_to_date(existing: dict, keys: tuple[str, str], pdf: bool, printable) -> 
 
 
 def _plan_one(root, year, agency, shared, digests, known, context, force, retry_failed, pdf, printable) -> Entry:
-    from .params import load_params
+    from ..report.params import load_params
 
     try:
         paths.check_agency_id(agency)
@@ -289,21 +291,21 @@ def execute_jobs(jobs: list[Job], bundle, *, workers: int | None = None, schedul
 
 
 def _prepare_kernels() -> None:
-    from .kernels import compile_kit, ensure_kernel
+    from ..report.kernels import compile_kit, ensure_kernel
 
     ensure_kernel()  # install the kernelspec once, before workers race to
     compile_kit()
 
 
 def _kernels(fork: bool, engine: dict | None) -> dict:
-    from .forkserver import kernel_manager_class
+    from ..report.forkserver import kernel_manager_class
 
     return {"kernel_manager_class": kernel_manager_class(fork), **(engine or {})}
 
 
 def _pool_outcomes(jobs: list[Job], bundle, workers: int, task_kwargs: dict, fork: bool, warn):
     from . import task
-    from .forkserver import ForkServerError, workers_server
+    from ..report.forkserver import ForkServerError, workers_server
     from .pool import WorkerPool
 
     timeout = task_kwargs["timeout"]
@@ -340,7 +342,7 @@ def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwa
     from distributed import Client, LocalCluster, as_completed
 
     from . import task
-    from .forkserver import stop_servers
+    from ..report.forkserver import stop_servers
     from .pool import Outcome
 
     cluster = None
@@ -457,7 +459,7 @@ def _refuse_losing_pdfs(out_dir: Path, todo: list[Entry]) -> None:
     batch before anything is touched (exit 2), as render refuses one report."""
     losing = [out_dir / e.agency for e in todo if (out_dir / e.agency / "report.pdf").is_file()]
     if losing and chromium_missing():
-        from .render import pdf_kept_error
+        from ..report.render import pdf_kept_error
 
         raise pdf_kept_error(losing)
 
@@ -490,7 +492,7 @@ def _store(out_dir: Path, entry: Entry, manifest: dict, files: dict[str, bytes],
 
 
 def _pdf_lost(manifest: dict, target: Path) -> dict:
-    from .render import pdf_kept_error
+    from ..report.render import pdf_kept_error
 
     error = pdf_kept_error([target])
     return dict(manifest, status="failed", error={"cause": "pdf", "cell": None, "ename": "ChromiumMissing",
