@@ -21,6 +21,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 VALIDATION = "validation.json"
+FAILED = "failed.json"  # a newer render's failure, beside the complete report it did not replace (see batch)
 VALIDATION_MIME = "application/vnd.nianbao.validation+json"  # how the executed notebook keeps the rules' record
 NOTEBOOK = "notebooks/annual_report.ipynb"
 SHARED_DIRS = ("expectations", "templates")  # every file under these is an input of every report
