@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import formats, paths
-from .errors import UsageError
+from .errors import CONTROL, UsageError
 from .formats import Format
 from .sources import Report, dump_report, load_report, parse_report, parse_yaml
 
@@ -133,6 +133,11 @@ def new_year(agency_id: str, year, *, name: str | None = None, root: Path | None
         raise UsageError(f"没有上年源数据（{previous_path}），请用 --name 给出机构名称以生成空白模板",
                          f"no previous year's source ({previous_path}): give the agency's name with --name "
                          "for a blank template")
+    if name and CONTROL.search(name):  # would make a source that cannot load: say so of --name, not of the file
+        control = CONTROL.search(name)
+        raise UsageError(f"--name 含控制字符（第 {control.start() + 1} 个字符是 {control.group()!r}）；应为机构名称文字",
+                         f"--name holds a control character (character {control.start() + 1} is "
+                         f"{control.group()!r}); expected the agency's name as text")
     report = next_year_report(previous, year, name)
     text = dump_report(report)
     report = parse_report(parse_yaml(text, str(data_path)), str(data_path))  # what we write must load
