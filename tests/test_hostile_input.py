@@ -197,6 +197,18 @@ def test_a_file_name_in_a_message_is_shown_inert(project, tmp_path, capsys):
     assert "\x1b" not in err and len(err.strip().splitlines()) == 1, err
 
 
+def test_everything_a_command_prints_is_inert_even_from_an_edited_manifest(project, capsys):
+    """The screen is guarded in one place (the command line's output), not field by field."""
+    folder = project / "outputs" / "2021" / "jiaozuo-jyj"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({
+        "schema": 1, "agency": "jiaozuo-jyj", "year": 2021, "name": "x", "status": "failed", "outputs": {},
+        "inputs": [], "error": {"cause": "input", "message": "\x1b]0;pwned\x07\x1b[2Jforged"}}), encoding="utf-8")
+    main(["audit", str(folder.parent)])
+    out, err = capsys.readouterr()
+    assert "forged" in out and not re.search(r"[\x1b\x07]", out + err), out
+
+
 # ---------------------------------------------------------------- 10. synth --out over hand edits
 def test_synth_does_not_overwrite_its_own_files_without_force(tmp_path, capsys):
     argv = ["synth", "--agencies", "3", "--year", "2022", "--out", str(tmp_path), "--seed", "4"]

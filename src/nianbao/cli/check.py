@@ -22,7 +22,6 @@ def run(args) -> int:
 
 
 def as_text(validation) -> str:
-    from ..errors import printable
     from ..rules.findings import LEVEL_NAMES
 
     lines = [f"{validation.agency} {validation.year} 年（{validation.format} 格式）：{validation.summary()}"
@@ -42,4 +41,4 @@ def as_text(validation) -> str:
         lines.append(f"未能确认 / not read with confidence: {where}「{gap.get('text', '')}」{gap.get('reason', '')}")
     lines += [f"导入时 / on import: {note}" for note in validation.import_notes]
     lines += [f"注：{note}" for note in validation.notes]
-    return printable("\n".join(lines), lines=True) + "\n"  # a published report's text, shown inert
+    return "\n".join(lines) + "\n"
