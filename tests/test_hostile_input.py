@@ -104,6 +104,21 @@ def test_relative_data_dir_is_read_from_the_project_root_by_the_cli_and_the_kern
         assert manifest["parameters"]["data_dir"] == "alt"  # as written: the same manifest on any machine
 
 
+def test_relative_data_dir_is_read_from_the_project_root_by_a_batch_worker(project, monkeypatch):
+    """A worker runs in a throwaway copy of the project: the same relative data_dir names its copy."""
+    path = project / "alt" / "2021" / "jiaozuo-jyj.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(SAMPLE_TEXT.replace("agency: 焦作市教育局", "agency: 甲市教育局"), encoding="utf-8")
+    params_file(project, "agency: jiaozuo-jyj\nyear: 2021\ndata_dir: alt\n")
+    monkeypatch.chdir(project.parent)
+    code, out, err = cli(project, "batch", "--year", "2021", "--no-pdf", "--jobs", "1")
+    assert code == 0, out + err
+    folder = project / "outputs" / "2021" / "jiaozuo-jyj"
+    assert "甲市教育局" in (folder / "report.html").read_text(encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert any(i["role"] == "source" and i["path"] == "alt/2021/jiaozuo-jyj.yaml" for i in manifest["inputs"])
+
+
 # ---------------------------------------------------------------- 5. integers past Python's digit limit
 HUGE = "9" * 5000
 
