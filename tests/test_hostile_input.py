@@ -49,7 +49,7 @@ def test_yaml11_number_forms_are_refused_naming_the_cell(project, capsys, form):
     path = project / "data" / "2021" / "jiaozuo-jyj.yaml"
     path.write_text(with_cell(form), encoding="utf-8")
     assert main(["check", str(path)]) == 2
-    clear_message(capsys.readouterr().err, str(path), CELL_FIELD, f"'{form}'", "whole number")
+    clear_message(capsys.readouterr().err, str(path), CELL_FIELD, f"'{form}'", "whole number", "not read as numbers")
     assert main(RENDER) == 2
     clear_message(capsys.readouterr().err, CELL_FIELD)
     assert list((project / "outputs").iterdir()) == []

@@ -133,8 +133,7 @@ def new_year(agency_id: str, year, *, name: str | None = None, root: Path | None
         raise UsageError(f"没有上年源数据（{previous_path}），请用 --name 给出机构名称以生成空白模板",
                          f"no previous year's source ({previous_path}): give the agency's name with --name "
                          "for a blank template")
-    if name and CONTROL.search(name):  # would make a source that cannot load: say so of --name, not of the file
-        control = CONTROL.search(name)
+    if name and (control := CONTROL.search(name)):  # a source that could not load: blame --name, not the file
         raise UsageError(f"--name 含控制字符（第 {control.start() + 1} 个字符是 {control.group()!r}）；应为机构名称文字",
                          f"--name holds a control character (character {control.start() + 1} is "
                          f"{control.group()!r}); expected the agency's name as text")

@@ -181,6 +181,7 @@ INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 DECIMAL_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 DECIMAL_FLOAT = re.compile(r"""^(?:[-+]?(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+][0-9]+)?
     |\.[0-9]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""", re.X)
+YAML11_NUMBER = re.compile(r"[-+]?(?:0[0-9_]+|0[xob][0-9a-fA-F_]*|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9][0-9_]*_[0-9_]*)\Z")
 MAX_DIGITS = 100  # Python refuses to read ints over 4,300 digits; anything near that is not a number here
 _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
@@ -337,9 +338,11 @@ class _Checker:
         if kind == MONEY:
             return self._money(value, where)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(where, "整数（阿拉伯数字，不带单位和千分位）" if kind == DELTA else "非负整数（阿拉伯数字，不带单位和千分位）",
-                     "a whole number (digits only, no unit or separators)" if kind == DELTA
-                     else "a non-negative whole number (digits only, no unit or separators)", value)
+            zh, en = ("；前导零、0x/0o/0b、下划线和冒号的写法不读作数字", "; leading zeros, 0x/0o/0b, underscores and colons "
+                      "are not read as numbers") if isinstance(value, str) and YAML11_NUMBER.match(value) else ("", "")
+            self.add(where, ("整数（阿拉伯数字，不带单位和千分位）" if kind == DELTA else "非负整数（阿拉伯数字，不带单位和千分位）") + zh,
+                     ("a whole number (digits only, no unit or separators)" if kind == DELTA
+                      else "a non-negative whole number (digits only, no unit or separators)") + en, value)
             return None
         if kind == COUNT and value < 0:
             self.add(where, "非负整数", "a non-negative whole number", value)
