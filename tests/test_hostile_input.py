@@ -224,6 +224,15 @@ def test_everything_a_command_prints_is_inert_even_from_an_edited_manifest(proje
     assert "forged" in out and not re.search(r"[\x1b\x07]", out + err), out
 
 
+def test_a_parameter_files_name_is_shown_inert_by_batch(project):
+    """The batch's per-report lines go to stderr, outside the command line's guard: guarded too."""
+    name = "x\x1b]0;pwned\x07\x1b[2J"
+    (project / "params" / "2021" / f"{name}.yaml").write_text("agency: x\nyear: 2021\n", encoding="utf-8")
+    code, out, err = cli(project, "batch", "--year", "2021", "--no-pdf", "--agencies", name)
+    assert code == 1 and "not allowed" in out + err
+    assert not re.search(r"[\x1b\x07]", out + err), out + err
+
+
 # ---------------------------------------------------------------- 10. synth --out over hand edits
 def test_synth_does_not_overwrite_its_own_files_without_force(tmp_path, capsys):
     argv = ["synth", "--agencies", "3", "--year", "2022", "--out", str(tmp_path), "--seed", "4"]
