@@ -136,6 +136,15 @@ def test_an_integer_of_5000_digits_is_a_message_in_a_source_and_in_parameters(pr
     clear_message(capsys.readouterr().err, str(params), "5000 digits")
 
 
+def test_an_integer_of_5000_digits_in_a_published_report_is_a_cell_not_read(tmp_path, capsys):
+    published = tmp_path / "huge.txt"
+    published.write_text((SAMPLES / "jiaozuo-jyj-2021.txt").read_text(encoding="utf-8").replace("\t23\t", f"\t{HUGE}\t", 1),
+                         encoding="utf-8")
+    assert main(["check", str(published)]) in (0, 1)
+    out, err = capsys.readouterr()
+    assert "too large for a count" in out and "Traceback" not in err, err[-2000:]
+
+
 def test_an_integer_of_5000_digits_fails_that_batch_report_as_input_not_internal(project):
     (project / "data" / "2021" / "jiaozuo-jyj.yaml").write_text(with_cell(HUGE), encoding="utf-8")
     code, out, _ = cli(project, "batch", "--year", "2021", "--no-pdf", "--jobs", "1")
