@@ -41,7 +41,8 @@ def notebook_parameters(root: Path) -> dict:
 
 def load_params(root: Path, year: int, agency: str, known: dict | None = None) -> dict:
     """params/<year>/<agency>.yaml, checked against the notebook's parameters (known: those
-    parameters, when the caller has them already); defaults when absent."""
+    parameters, when the caller has them already); defaults when absent. The checks the notebook
+    would otherwise fail on (year a whole number, data_dir text) are made here, naming this file."""
     path = paths.params_path(root, year, agency)
     if not path.is_file():
         return {"agency": agency, "year": year}

@@ -3,7 +3,8 @@
 The schema is derived from the format declaration (formats.py). Loading collects every
 problem before reporting (file, field, what was expected), so an analyst fixes a file in
 one pass. Blank cells (YAML null, ~) load as None — missing, never silently 0 — and are
-flagged by rule R12.
+flagged by rule R12. Numbers are read in plain decimal only (no YAML 1.1 octal, hex, 1_000 or 1:20),
+and text with control characters is refused anywhere in any YAML nianbao reads.
 """
 from __future__ import annotations
 
