@@ -212,7 +212,7 @@ def test_a_published_files_name_is_stored_and_shown_inert(project, tmp_path, cap
     assert main(["check", str(written)]) in (0, 1)
     out, err = capsys.readouterr()
     assert not re.search(r"[\x1b\x07]", out + err) and "forged line" not in out, out
-    assert "焦作\\x1b]0;pwned\\x07\\n- 伪造的一行" in written.read_text(encoding="utf-8").replace("\\\\", "\\")
+    assert "焦作\\u001b]0;pwned\\u0007\\n- 伪造的一行" in written.read_text(encoding="utf-8").replace("\\\\", "\\")
 
 
 def test_a_file_name_in_a_message_is_shown_inert(project, tmp_path, capsys):
@@ -227,10 +227,13 @@ def test_everything_a_command_prints_is_inert_even_from_an_edited_manifest(proje
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(json.dumps({
         "schema": 1, "agency": "jiaozuo-jyj", "year": 2021, "name": "x", "status": "failed", "outputs": {},
-        "inputs": [], "error": {"cause": "input", "message": "\x1b]0;pwned\x07\x1b[2Jforged"}}), encoding="utf-8")
+        "inputs": [], "error": {"cause": "input", "message": "\x1b]0;pwned\x07\x1b[2J\x9b2Jforged"}}), encoding="utf-8")
     main(["audit", str(folder.parent)])
     out, err = capsys.readouterr()
     assert "forged" in out and not re.search(r"[\x1b\x07]", out + err), out
+    main(["audit", "--json", str(folder.parent)])  # C1 controls pass json.dumps raw: escaped, still JSON
+    out = capsys.readouterr().out
+    assert not re.search(r"[\x1b\x07\x9b]", out) and "forged" in json.dumps(json.loads(out), ensure_ascii=False)
 
 
 def test_a_parameter_files_name_is_shown_inert_by_batch(project):

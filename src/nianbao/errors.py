@@ -13,11 +13,16 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but
 LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # and those too: a name is one line
 
 
+ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def printable(text: str, *, lines: bool = False) -> str:
-    """Text for the screen or a stored record: control characters written as escapes (\\x1b, and
+    """Text for the screen or a stored record: control characters written as escapes (\\u001b, and
     \\n too unless lines=True: a file name with a newline would forge a line), the rest as it is (a
-    Chinese file name stays readable). An escape sequence never reaches the terminal."""
-    return (CONTROL if lines else LINE_CONTROL).sub(lambda m: repr(m.group())[1:-1], str(text))
+    Chinese file name stays readable). An escape sequence never reaches the terminal; the escapes are
+    JSON's, so JSON output stays JSON."""
+    return (CONTROL if lines else LINE_CONTROL).sub(
+        lambda m: ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), str(text))
 
 
 @dataclass(frozen=True)
