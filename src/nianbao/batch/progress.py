@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
-from .errors import printable
+from ..errors import printable
 
 
 def clock(seconds: float) -> str:

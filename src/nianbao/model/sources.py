@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import formats
-from .errors import CONTROL, NianbaoError, Problem, SourceError, printable
+from ..errors import CONTROL, NianbaoError, Problem, SourceError, printable
 from .formats import COUNT, DELTA, MONEY, Format
 
 MAX_COUNT = 10**9  # more applications or decisions than this is a typo, not a count
