@@ -261,9 +261,10 @@ def synthesize(n: int, year: int, *, violations: float = 0.0, seed: int = 0, pre
     return agencies
 
 
-def write_agencies(agencies: list[Agency], out: Path, year: int) -> list[Path]:
-    """data/<y>/<id>.yaml for every year synthesized, params/<year>/<id>.yaml; never overwrites a
-    file synth did not write."""
+def write_agencies(agencies: list[Agency], out: Path, year: int, *, force: bool = False) -> list[Path]:
+    """data/<y>/<id>.yaml for every year synthesized, params/<year>/<id>.yaml. An existing file is
+    kept unless force (it may be hand-edited, and synth's ids look like real agencies' ids); even then,
+    a file synth did not write is never overwritten. Nothing is written unless all can be."""
     out = Path(out)
     planned = []
     for agency in agencies:
@@ -275,6 +276,11 @@ def write_agencies(agencies: list[Agency], out: Path, year: int) -> list[Path]:
     if foreign:
         raise UsageError(f"不覆盖非 synth 生成的文件：{foreign[0]}（共 {len(foreign)} 个）",
                          f"refusing to overwrite files synth did not write: {foreign[0]} ({len(foreign)} in all)")
+    existing = [p for p, _ in planned if p.exists() or p.is_symlink()]
+    if existing and not force:
+        raise UsageError(f"{existing[0]} 已存在（共 {len(existing)} 个），不覆盖；确要重新生成 synth 写出的文件，请加 --force",
+                         f"{existing[0]} already exists ({len(existing)} in all); not overwriting (--force replaces "
+                         "files synth wrote)")
     for path, text in planned:
         paths.write_atomic(path, text, fsync=False)  # bulk test data: no flush per file
     return [p for p, _ in planned]

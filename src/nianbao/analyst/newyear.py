@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .. import paths
 from ..model import formats
-from ..errors import UsageError
+from ..errors import CONTROL, UsageError
 from ..model.formats import Format
 from ..model.sources import Report, dump_report, load_report, parse_report, parse_yaml
 
@@ -134,6 +134,10 @@ def new_year(agency_id: str, year, *, name: str | None = None, root: Path | None
         raise UsageError(f"没有上年源数据（{previous_path}），请用 --name 给出机构名称以生成空白模板",
                          f"no previous year's source ({previous_path}): give the agency's name with --name "
                          "for a blank template")
+    if name and (control := CONTROL.search(name)):  # a source that could not load: blame --name, not the file
+        raise UsageError(f"--name 含控制字符（第 {control.start() + 1} 个字符是 {control.group()!r}）；应为机构名称文字",
+                         f"--name holds a control character (character {control.start() + 1} is "
+                         f"{control.group()!r}); expected the agency's name as text")
     report = next_year_report(previous, year, name)
     text = dump_report(report)
     report = parse_report(parse_yaml(text, str(data_path)), str(data_path))  # what we write must load

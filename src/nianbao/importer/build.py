@@ -7,7 +7,7 @@ report.source, and every cell it could not read is in report.gaps.
 from __future__ import annotations
 
 from ..model import formats
-from ..errors import NianbaoError
+from ..errors import NianbaoError, printable
 from ..model.sources import IMPORTED_HEAD, Report, parse_report
 from . import narrative, rows, tables
 from .document import Document, Line
@@ -146,7 +146,7 @@ def _sample(texts: list[str], n: int) -> str:
 
 
 def source_text(doc: Document, notes: Notes, gaps: list[dict]) -> str:
-    head = f"{IMPORTED_HEAD}{doc.name}（{doc.kind}）"
+    head = f"{IMPORTED_HEAD}{printable(doc.name)}（{doc.kind}）"  # a name is one line, and inert on a screen
     lines = [head]
     if gaps:
         lines.append(f"无法确定的单元格 {len(gaps)} 处，见 gaps / {len(gaps)} cell(s) not read with confidence, see gaps")

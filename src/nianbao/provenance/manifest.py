@@ -93,7 +93,9 @@ def shared_inputs(root: Path) -> list[Input]:
 
 
 def data_dir(root: Path, params: dict) -> Path:
-    return Path(params.get("data_dir") or root / "data")
+    from ..paths import data_dir as resolve  # one rule for the command line and the kernel
+
+    return resolve(root, params.get("data_dir"))
 
 
 def report_files(root: Path, year: int, agency: str, params: dict) -> list[tuple[str, Path]]:
