@@ -18,9 +18,9 @@ from ..formats import Format
 from ..sources import Report, paragraphs
 
 T2, T3, T4 = (t.name for t in formats.TABLES)
-TOTAL = "总计"
-REVIEW = ("行政复议",)  # table 四 groups
-LITIGATION = ("未经复议直接起诉", "复议后起诉")
+TOTAL = formats.FORMAT_2021.total_column().key  # the 总计 column (tables 三 and 四 share the key)
+REVIEW = tuple(g.key for g in formats.TABLE4_GROUPS if not g.parent)  # table 四 groups
+LITIGATION = tuple(g.key for g in formats.TABLE4_GROUPS if g.parent == formats.TABLE4_LITIGATION)
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,8 @@ _RESULT_PATTERNS: dict[int, tuple] = {}
 
 
 def _rows_of(category: str) -> tuple[str, ...]:
-    """A result group's rows, named the same in every version: '予以公开' a single row everywhere,
-    '不予公开.*' sub-rows everywhere, '其他处理*' either (2019 one row, 2021 three)."""
+    """A result group's rows, named the same in every version: 「予以公开」 a single row everywhere,
+    「不予公开.*」 sub-rows everywhere, 「其他处理*」 either (2019 one row, 2021 three)."""
     shapes = {fmt.result_categories.get(category) == (category,) for fmt in formats.versions()
               if category in fmt.result_categories}
     return (category,) if shapes == {True} else (f"{category}.*",) if shapes == {False} else (f"{category}*",)
