@@ -284,8 +284,8 @@ def synthesize(n: int, year: int, *, violations: float = 0.0, seed: int = 0, pre
             agency.reports[y], stock = _report(agency_id, name, y, flow, stock, rng, seed)
             carry = flow.out
         agencies.append(agency)
-    for agency in rng.sample(agencies, round(n * violations)):
-        agency.planted = rng.choice(VIOLATIONS)
+    for i, agency in enumerate(rng.sample(agencies, round(n * violations))):
+        agency.planted = VIOLATIONS[i % len(VIOLATIONS)]  # in turn: five planted agencies cover every kind
         _plant(agency.reports[year], agency.planted)
     return agencies
 

@@ -131,8 +131,9 @@ def chart_svg(years: list[YearFigures]) -> str:
     parts = [
         _bars(f"申请数量（{_new_name()}）", labels, [(_new_name(), [y.applications for y in years])], 10, panel - 20, h),
         _mix(years, panel + 10, panel - 20, h),
-        _bars("行政复议、行政诉讼", labels, [("行政复议", [y.review for y in years]),
-                                         ("行政诉讼", [y.litigation for y in years])], 2 * panel + 10, panel - 20, h),
+        _bars(f"{formats.TABLE4_REVIEW}、{formats.TABLE4_LITIGATION}", labels,
+              [(formats.TABLE4_REVIEW, [y.review for y in years]), (formats.TABLE4_LITIGATION, [y.litigation for y in years])],
+              2 * panel + 10, panel - 20, h),
     ]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{3 * panel}" height="{h}" viewBox="0 0 {3 * panel} {h}" '
             f'role="img" aria-label="逐年对比 / year over year">{"".join(parts)}</svg>')

@@ -18,7 +18,7 @@ from ..formats import Format
 from ..sources import Report, paragraphs
 
 T2, T3, T4 = (t.name for t in formats.TABLES)
-TOTAL = formats.FORMAT_2021.total_column().key  # the 总计 column (tables 三 and 四 share the key)
+TOTAL = next(c.key for c in formats.TABLE4_COLUMNS if c.role == formats.TOTAL)  # 总计 (tables 三 and 四 share the key)
 REVIEW = tuple(g.key for g in formats.TABLE4_GROUPS if not g.parent)  # table 四 groups
 LITIGATION = tuple(g.key for g in formats.TABLE4_GROUPS if g.parent == formats.TABLE4_LITIGATION)
 
@@ -85,8 +85,8 @@ class _Reader:
     """Claims of one sentence. A span read once is not read again by a later pattern, so
     「予以公开及部分公开 258 件」 is one claim, not also 「部分公开 258 件」."""
 
-    def __init__(self, section: str, sentence: str, paragraph: str, fmt: Format = formats.FORMAT_2021):
-        self.section, self.sentence, self.paragraph, self.fmt = section, sentence, paragraph, fmt
+    def __init__(self, section: str, sentence: str, paragraph: str, fmt: Format | None = None):
+        self.section, self.sentence, self.paragraph, self.fmt = section, sentence, paragraph, fmt or formats.latest()
         self.taken: list[tuple[int, int]] = []
         self.claims: list[Claim] = []
 
@@ -273,7 +273,7 @@ def _read_table2(r: _Reader, column_by_verb: dict[str, str], rows: tuple[str, ..
     s = r.sentence
     for m in r.find(_DOCUMENT):
         noun, before = m.group("noun"), s[:m.start()]
-        row = "规章" if noun == "规章" else next((x for x in rows if x.endswith("规范性文件")), None)
+        row = noun if noun in rows[:1] else next((x for x in rows[1:] if x.endswith(noun[-5:])), None)
         # 「部门规范性文件」「规章、规范性文件等 112 件」 are other things.
         if row not in rows or not _BEFORE_NOUN.search(before) or s[m.end():m.end() + 1] == "等":
             continue
@@ -363,9 +363,9 @@ class FeeStatement:
 
 
 def fee_statement(report: Report) -> FeeStatement | None:
-    """What section 六 says about 信息处理费, or None when it says nothing about fees."""
+    """What section 六 (the format's fee_section) says about 信息处理费, or None when it says nothing about fees."""
     found = None
-    for paragraph in normalize(report.sections.get("六", "")).split("\n"):
+    for paragraph in normalize(report.sections.get(report.format.fee_section, "")).split("\n"):
         for sentence in split_sentences(paragraph):
             if not _FEE.search(sentence):
                 continue

@@ -97,8 +97,8 @@ def x2(key: str, previous: bool = False) -> str:
 
 
 # The cross-year carry-over of table 三 (R14), by the rows' keys (the same in every version so far).
-X3_THIS, X3_PREVIOUS = (f"x3.{formats.FORMAT_2019.row_key(formats.CARRIED_IN)}",
-                        f"x3.{PREVIOUS}.{formats.FORMAT_2019.row_key(formats.CARRIED_OUT)}")
+_FIRST = formats.versions()[0]
+X3_THIS, X3_PREVIOUS = f"x3.{_FIRST.row_key(formats.CARRIED_IN)}", f"x3.{PREVIOUS}.{_FIRST.row_key(formats.CARRIED_OUT)}"
 
 
 def table2_columns(fmt: Format) -> list[str]:
