@@ -99,7 +99,7 @@ def test_the_html_lays_the_new_row_out_with_its_rowspans(f2099):
     assert [c.ref.row for c in new_row if c.ref] == [NEW_KEY] * 7
     t2 = layout.table2_cells(report)
     assert RELABELLED in {c.text for row in t2 for c in row} and REMOVED not in {c.text for row in t2 for c in row}
-    assert f'rowspan="6"' in layout.report_html(report).split(NEW_GROUP)[0][-40:]
+    assert 'rowspan="6"' in layout.report_html(report).split(NEW_GROUP)[0][-40:]
 
 
 def test_the_workbook_template_has_it_and_reads_back(f2099, tmp_path):

@@ -428,12 +428,10 @@ FIRST_YEAR = FORMAT_2019.first_year
 def register(fmt: Format) -> None:
     """Add a format version (it applies from fmt.first_year on)."""
     FORMATS[fmt.version] = fmt
-    _cached.clear()
 
 
 def unregister(version: str) -> None:
     FORMATS.pop(version, None)
-    _cached.clear()
 
 
 @contextmanager
@@ -444,9 +442,6 @@ def registered(fmt: Format):
         yield fmt
     finally:
         unregister(fmt.version)
-
-
-_cached: dict = {}  # derived values that depend on the registry (caches elsewhere clear here)
 
 
 def versions() -> list[Format]:
@@ -467,12 +462,6 @@ def version_for_year(year: int) -> str:
 
 def format_for_year(year: int) -> Format:
     return FORMATS[version_for_year(year)]
-
-
-def previous_version(fmt: Format) -> Format | None:
-    """The version before fmt (the one a report of the changeover year may be confused with)."""
-    older = [f for f in versions() if f.first_year < fmt.first_year]
-    return older[-1] if older else None
 
 
 def report_title(agency: str, year: int) -> str:
