@@ -10,9 +10,14 @@ from dataclasses import replace
 
 import pytest
 
-from nianbao import formats, layout, newyear, rules, sources, synth, workbook
+from nianbao import rules, synth
+from nianbao.model import formats
+from nianbao.report import layout
+from nianbao.analyst import newyear
+from nianbao.model import sources
+from nianbao.analyst import workbook
 from nianbao.errors import SourceError
-from nianbao.formats import RESULT, TABLE3_RESULTS, Row
+from nianbao.model.formats import RESULT, TABLE3_RESULTS, Row
 from nianbao.importer import read_any
 from nianbao.rules import suites
 

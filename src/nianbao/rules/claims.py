@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import formats
-from ..formats import Format
-from ..sources import Report, paragraphs
+from ..model import formats
+from ..model.formats import Format
+from ..model.sources import Report, paragraphs
 
 T2, T3, T4 = (t.name for t in formats.TABLES)
 TOTAL = next(c.key for c in formats.TABLE4_COLUMNS if c.role == formats.TOTAL)  # 总计 (tables 三 and 四 share the key)
