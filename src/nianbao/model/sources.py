@@ -56,7 +56,7 @@ class Report:
     sections: dict[str, str] = field(default_factory=dict)  # 一…六 → text (paragraphs split by blank lines)
     headings: dict[str, str] = field(default_factory=dict)  # 一…六 → heading as published, where it differs
     table2: dict[str, list] = field(default_factory=dict)  # row label → cells of its block
-    table3: dict[str, list] = field(default_factory=dict)  # row key → 7 cells
+    table3: dict[str, list] = field(default_factory=dict)  # row key → a cell per column
     table4: dict[str, list] = field(default_factory=dict)  # group key → 5 cells
     options: dict = field(default_factory=dict)
     gaps: list[dict] = field(default_factory=list)  # cells an importer could not read with confidence
@@ -454,14 +454,14 @@ def parse_report(data, file: str = "<source>") -> Report:
     table3_in = check.mapping(data.get("table3"), "table3")
     check.keys(table3_in, fmt.table3_keys, "table3", required=fmt.table3_keys)
     col_labels = [c.label for c in fmt.table3_columns]
-    table3 = {key: _row_cells(check, table3_in[key], [COUNT] * 7, col_labels, f"table3.{key}")
+    table3 = {key: _row_cells(check, table3_in[key], [c.kind for c in fmt.table3_columns], col_labels, f"table3.{key}")
               for key in fmt.table3_keys if key in table3_in}
 
     groups = [g.key for g in fmt.table4_groups]
     table4_in = check.mapping(data.get("table4"), "table4")
     check.keys(table4_in, groups, "table4", required=groups)
     t4_labels = [c.label for c in fmt.table4_columns]
-    table4 = {key: _row_cells(check, table4_in[key], [COUNT] * 5, t4_labels, f"table4.{key}")
+    table4 = {key: _row_cells(check, table4_in[key], [c.kind for c in fmt.table4_columns], t4_labels, f"table4.{key}")
               for key in groups if key in table4_in}
 
     options = check.mapping(data.get("options"), "options", required=False)
@@ -544,10 +544,10 @@ def dump_report(report: Report) -> str:
             out.append(f"  {row}: {_flow(cells)}")
     out.append(f"table3:  # [{', '.join(c.label for c in fmt.table3_columns)}]")
     for row in fmt.table3_rows:
-        out.append(f"  {row.key}: {_flow(report.table3.get(row.key, [None] * 7))}  # {fmt.table3_row_label(row.key)}")
+        out.append(f"  {row.key}: {_flow(report.table3.get(row.key, [None] * len(fmt.table3_columns)))}  # {fmt.table3_row_label(row.key)}")
     out.append(f"table4:  # [{', '.join(c.label for c in fmt.table4_columns)}]")
     for g in fmt.table4_groups:
-        out.append(f"  {g.key}: {_flow(report.table4.get(g.key, [None] * 5))}")
+        out.append(f"  {g.key}: {_flow(report.table4.get(g.key, [None] * len(fmt.table4_columns)))}")
     if report.options:
         block({"options": report.options})
     if report.source:
