@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from . import printfonts
+from . import pagebreaks, printfonts
 from .errors import NianbaoError, RenderError
 
 TEMPLATE = "nianbao"
@@ -22,6 +22,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 INSTALL_HINT = ("未找到 Chromium，已只生成 HTML；安装：sudo apt-get install chromium fonts-noto-cjk，"
                 f"或设置 {CHROMIUM_ENV}=/path/to/chromium / Chromium not found, wrote HTML only; install it with "
                 f"'sudo apt-get install chromium fonts-noto-cjk' or set {CHROMIUM_ENV}")
+
+
+# Tagged (a screen reader follows headings and table cells) and with an outline of the headings.
+# Page numbers come from the page's own CSS (@page margin boxes), so they print from a browser too.
+PDF_OPTIONS = dict(format="A4", print_background=True, prefer_css_page_size=True, tagged=True, outline=True)
 
 
 class ChromiumMissing(NianbaoError):
@@ -94,7 +99,8 @@ class PdfPrinter:
                 self._page.goto(page.as_uri(), wait_until="load")
                 if fonts:
                     self._page.evaluate("document.fonts.ready.then(() => true)")
-                return self._page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+                pagebreaks.split_labels(self._page)
+                return self._page.pdf(**PDF_OPTIONS)
             except Exception as error:  # noqa: BLE001 - playwright raises several unrelated types
                 self.close()
                 if attempt == 2:

@@ -1,0 +1,69 @@
+"""Row-group labels that stay readable across a page break.
+
+A label spanning rows (table 三's 「三、本年度办理结果」, 「（三）不予公开」 …) is one cell: where the
+table breaks, Chromium prints its text on one page and leaves the rest of the cell blank on the
+next. Before printing, the page is laid out once in columns of exactly the printed text block
+(multi-column layout breaks blocks, rows and repeated table headers as printing does), each such
+cell that crosses a column is split there, and its label repeated in the part on the next page.
+Repeated until no label crosses a break (a repeated label may make its rows taller). Only the copy
+being printed changes; report.html keeps one cell per label.
+"""
+from __future__ import annotations
+
+# The printed text block: A4 less the @page margins of templates/nianbao/report.css.
+PAGE_BOX = ("calc(210mm - 4cm)", "calc(297mm - 4.6cm)")
+
+SPLIT_LABELS = r"""
+([width, height]) => {
+  const body = document.body;
+  const frame = document.createElement('div');
+  frame.style.cssText = `width:${width};height:${height};columns:${width} auto;column-gap:0;` +
+                        'column-fill:auto;margin:0;padding:0';
+  while (body.firstChild) frame.appendChild(body.firstChild);
+  body.appendChild(frame);
+  const step = frame.getBoundingClientRect().width;
+  const page = el => Math.floor((el.getBoundingClientRect().left - frame.getBoundingClientRect().left + 1) / step);
+  // The grid column a cell starts in (rowspans of the rows above taken into account).
+  const columnOf = target => {
+    const taken = new Set();
+    const section = target.parentElement.parentElement;
+    for (const [r, row] of Array.from(section.rows).entries()) {
+      let c = 0;
+      for (const cell of row.cells) {
+        while (taken.has(`${r},${c}`)) c++;
+        if (cell === target) return c;
+        for (let dr = 0; dr < cell.rowSpan; dr++) for (let dc = 0; dc < cell.colSpan; dc++) taken.add(`${r + dr},${c + dc}`);
+        c += cell.colSpan;
+      }
+    }
+    return -1;
+  };
+  let splits = 0;
+  for (let round = 0; round < 24; round++) {
+    let changed = false;
+    for (const cell of document.querySelectorAll('table.official th[rowspan][scope=row]')) {
+      const first = cell.parentElement, rows = [first];
+      for (let i = 1; i < cell.rowSpan && rows[i - 1].nextElementSibling; i++) rows.push(rows[i - 1].nextElementSibling);
+      const k = rows.findIndex(r => page(r) !== page(first));
+      if (k <= 0) continue;
+      const col = columnOf(cell), row = rows[k];  // columns measured before the spans change
+      const after = Array.from(row.cells).find(c => columnOf(c) > col);
+      const rest = cell.cloneNode(true);
+      rest.rowSpan = cell.rowSpan - k;
+      cell.rowSpan = k;
+      row.insertBefore(rest, after || null);
+      splits++; changed = true;
+      break;  // the layout moved: measure again
+    }
+    if (!changed) break;
+  }
+  while (frame.firstChild) body.insertBefore(frame.firstChild, frame);
+  frame.remove();
+  return splits;
+}
+"""
+
+
+def split_labels(page) -> int:
+    """Split the row-group labels of the loaded page where its printed pages break; how many splits."""
+    return page.evaluate(SPLIT_LABELS, list(PAGE_BOX))
