@@ -5,8 +5,9 @@ table breaks, Chromium prints its text on one page and leaves the rest of the ce
 next. Before printing, the page is laid out once in columns of exactly the printed text block
 (multi-column layout breaks blocks, rows and repeated table headers as printing does), each such
 cell that crosses a column is split there, and its label repeated in the part on the next page.
-Repeated until no label crosses a break (a repeated label may make its rows taller). Only the copy
-being printed changes; report.html keeps one cell per label.
+Repeated until no label crosses a break (a repeated label may make its rows taller). A heading that
+would stand alone at the foot of a page is moved to the next. Only the copy being printed
+changes; report.html keeps one cell per label.
 """
 from __future__ import annotations
 
@@ -57,6 +58,13 @@ SPLIT_LABELS = r"""
     }
     if (!changed) break;
   }
+  // A heading the break would leave alone at the foot of a page goes to the next page (Chromium
+  // does not always keep break-after: avoid before a table whose first rows are kept together).
+  for (const heading of document.querySelectorAll('h1, h2, h3')) {
+    const next = heading.nextElementSibling;
+    const start = next && (next.querySelector('tr') || next);
+    if (start && page(start) !== page(heading)) { heading.style.breakBefore = 'page'; splits++; }
+  }
   while (frame.firstChild) body.insertBefore(frame.firstChild, frame);
   frame.remove();
   return splits;
@@ -65,5 +73,6 @@ SPLIT_LABELS = r"""
 
 
 def split_labels(page) -> int:
-    """Split the row-group labels of the loaded page where its printed pages break; how many splits."""
+    """Split the row-group labels of the loaded page where its printed pages break, and move a heading
+    left alone at a page's foot to the next page; how many changes."""
     return page.evaluate(SPLIT_LABELS, list(PAGE_BOX))
