@@ -58,13 +58,21 @@ def pdf(rendered_sample) -> Path:
     return rendered_sample.out_dir / "report.pdf"
 
 
-def test_pdf_is_tagged_with_an_outline_of_the_six_sections(pdf):
+def test_pdf_is_tagged_with_an_outline_of_the_six_sections_and_its_metadata(pdf, rendered_sample):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert re.search(r"Tagged:\s+yes", info)
+    assert re.search(r"Title:\s+(.*)", info).group(1) == rendered_sample.report.title
+    assert re.search(r"Author:\s+(.*)", info).group(1) == "焦作市教育局"
+    assert re.search(r"Subject:\s+(.*)", info).group(1) == "2021年政府信息公开工作年度报告"
+    assert "Syntax" not in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stderr
     xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", str(pdf)], capture_output=True, text=True).stdout
     outline = re.findall(r"<item[^>]*>(.*?)</item>", xml.split("<outline>", 1)[1])
     assert [s.heading for s in formats.SECTIONS] == [t for t in outline if t in {s.heading for s in formats.SECTIONS}]
     assert len([t for t in outline if t in {s.heading for s in formats.SECTIONS}]) == 6
+
+
+def test_pdf_stays_small(pdf):
+    assert pdf.stat().st_size < 1.5 * 295_000  # the sample's PDF before tagging (main, 2026-12-02): 294,783 bytes
 
 
 def test_every_page_carries_its_number(pdf):

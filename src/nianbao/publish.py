@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from . import pagebreaks, printfonts
+from . import pagebreaks, pdfmeta, printfonts
 from .errors import NianbaoError, RenderError
 
 TEMPLATE = "nianbao"
@@ -26,6 +26,9 @@ INSTALL_HINT = ("未找到 Chromium，已只生成 HTML；安装：sudo apt-get 
 
 # Tagged (a screen reader follows headings and table cells) and with an outline of the headings.
 # Page numbers come from the page's own CSS (@page margin boxes), so they print from a browser too.
+# Chromium puts only <title> into the PDF's information; the page's author and description go in after.
+META_JS = """() => { const m = n => (document.querySelector(`meta[name=${n}]`) || {}).content || '';
+                     return {author: m('author'), subject: m('description')}; }"""
 PDF_OPTIONS = dict(format="A4", print_background=True, prefer_css_page_size=True, tagged=True, outline=True)
 
 
@@ -45,8 +48,10 @@ def html_exporter(templates_dir: Path) -> HTMLExporter:
     return _exporters[key]
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, templates_dir: Path, title: str) -> str:
-    html, _ = html_exporter(templates_dir).from_notebook_node(nb, resources={"nianbao": {"title": title}})
+def notebook_to_html(nb: nbformat.NotebookNode, templates_dir: Path, title: str, author: str = "",
+                     subject: str = "") -> str:
+    resources = {"nianbao": {"title": title, "author": author, "subject": subject}}
+    html, _ = html_exporter(templates_dir).from_notebook_node(nb, resources=resources)
     return html
 
 
@@ -100,7 +105,9 @@ class PdfPrinter:
                 if fonts:
                     self._page.evaluate("document.fonts.ready.then(() => true)")
                 pagebreaks.split_labels(self._page)
-                return self._page.pdf(**PDF_OPTIONS)
+                info = self._page.evaluate(META_JS)
+                return pdfmeta.with_info(self._page.pdf(**PDF_OPTIONS), Author=info["author"],
+                                         Subject=info["subject"])
             except Exception as error:  # noqa: BLE001 - playwright raises several unrelated types
                 self.close()
                 if attempt == 2:
