@@ -156,3 +156,14 @@ def test_html_tables_have_captions_and_scoped_header_cells(rendered_sample):
     # Every label a reader hears is a header: no <td> holds a row or column label.
     grid_cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
     assert "（三）不予公开" not in grid_cells and "自然人" not in grid_cells
+
+
+def test_metadata_is_added_only_to_a_pdf_written_as_chromium_writes_one(pdf):
+    from nianbao.pdfmeta import with_info
+
+    assert with_info(b"not a pdf", Author="x") == b"not a pdf"
+    data = with_info(pdf.read_bytes(), Author="某局（办公室）) /Evil", Subject="")
+    assert data.startswith(pdf.read_bytes())  # an incremental update: Chromium's bytes kept
+    info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True).stdout.decode()
+    assert re.search(r"Author:\s+(.*)", info).group(1) == "某局（办公室）) /Evil"
+    assert re.search(r"Subject:\s+(.*)", info).group(1) == "2021年政府信息公开工作年度报告"  # the earlier update's kept
