@@ -11,11 +11,29 @@ changes; report.html keeps one cell per label.
 """
 from __future__ import annotations
 
-# The printed text block: A4 less the @page margins of templates/nianbao/report.css.
-PAGE_BOX = ("calc(210mm - 4cm)", "calc(297mm - 4.6cm)")
+# The printed text block when the page's CSS has no @page size (it is read from the page): A4, 2 cm margins.
+PAGE_BOX = ("calc(210mm - 4cm)", "calc(297mm - 4cm)")
 
 SPLIT_LABELS = r"""
-([width, height]) => {
+([fallbackWidth, fallbackHeight]) => {
+  // The printed text block: the page's own @page size less its margins.
+  const SIZES = {a3: ['297mm', '420mm'], a4: ['210mm', '297mm'], a5: ['148mm', '210mm'], b4: ['250mm', '353mm'],
+                 b5: ['176mm', '250mm'], letter: ['8.5in', '11in'], legal: ['8.5in', '14in']};
+  let width = fallbackWidth, height = fallbackHeight;
+  for (const sheet of document.styleSheets) {
+    for (const rule of sheet.cssRules) {
+      if (rule.type !== CSSRule.PAGE_RULE || rule.selectorText) continue;
+      const words = rule.style.getPropertyValue('size').trim().toLowerCase().split(/\s+/).filter(Boolean);
+      let dims = SIZES[words.find(w => w in SIZES)] || (words.length >= 2 && !(words[0] in SIZES) &&
+                 words[0] !== 'landscape' && words[0] !== 'portrait' ? words.slice(0, 2) : null);
+      if (dims && words.includes('landscape')) dims = [dims[1], dims[0]];
+      const m = side => rule.style.getPropertyValue(`margin-${side}`) || '0px';
+      if (dims) {
+        width = `calc(${dims[0]} - ${m('left')} - ${m('right')})`;
+        height = `calc(${dims[1]} - ${m('top')} - ${m('bottom')})`;
+      }
+    }
+  }
   const body = document.body;
   const frame = document.createElement('div');
   frame.style.cssText = `width:${width};height:${height};columns:${width} auto;column-gap:0;` +
