@@ -6,7 +6,8 @@ next. Before printing, the page is laid out once in columns of exactly the print
 (multi-column layout breaks blocks, rows and repeated table headers as printing does), each such
 cell that crosses a column is split there, and its label repeated in the part on the next page.
 Repeated until no label crosses a break (a repeated label may make its rows taller). A heading that
-would stand alone at the foot of a page is moved to the next. Only the copy being printed
+would stand alone at the foot of a page is moved to the next, and so is a table's header left
+without a row under it. Only the copy being printed
 changes; report.html keeps one cell per label.
 """
 from __future__ import annotations
@@ -78,9 +79,17 @@ SPLIT_LABELS = r"""
   }
   // A heading the break would leave alone at the foot of a page goes to the next page (Chromium
   // does not always keep break-after: avoid before a table whose first rows are kept together).
+  // So does a table's header left without a row of its body under it (the heading before it, if any, too).
+  for (const table of document.querySelectorAll('table')) {
+    const head = table.tHead, first = table.tBodies[0] && table.tBodies[0].rows[0];
+    if (!head || !first || page(head) === page(first)) continue;
+    const heading = table.previousElementSibling;
+    (heading && /^H[1-6]$/.test(heading.tagName) ? heading : table).style.breakBefore = 'page';
+    splits++;
+  }
   for (const heading of document.querySelectorAll('h1, h2, h3')) {
     const next = heading.nextElementSibling;
-    const start = next && (next.querySelector('tr') || next);
+    const start = next && (next.querySelector('tbody tr') || next.querySelector('tr') || next);
     if (start && page(start) !== page(heading)) { heading.style.breakBefore = 'page'; splits++; }
   }
   while (frame.firstChild) body.insertBefore(frame.firstChild, frame);
