@@ -46,6 +46,24 @@ def page_lines(pdf: Path) -> list[tuple[float, list[tuple[float, str]]]]:
     return out
 
 
+def assert_results_label_on_every_page(pdf: Path):
+    """「三、本年度办理结果」 (one character a line in table 三's first column) on every page that
+    shows rows of the results it labels."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    shown = 0
+    for number, page in enumerate(re.findall(r"<page (.*?)</page>", xml, flags=re.S), 1):
+        words = [(float(y), float(x), w) for x, y, w in
+                 re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)<', page)]
+        text = "".join(w for *_, w in words)
+        if "自然人" not in text or not re.search(r"予以公开|不予|无法提供|其他处理|总计", text.replace("总计", "", 1)):
+            continue
+        left = min(x for _, x, w in words if w.startswith(("一、", "（", "四、", "三")) and "三、收到" not in w)
+        column = "".join(w for y, x, w in sorted(words) if abs(x - left) < 6 and len(w) <= 2)
+        assert formats.TABLE3_RESULTS in column, f"page {number}: {column}"
+        shown += 1
+    assert shown >= 2
+
+
 def assert_pages_well_filled(pdf: Path, headings: list[str]):
     # Table 三's header rows never end a page without its first row under them.
     texts = [squeeze(t) for t in pages_text(pdf)]
@@ -96,6 +114,7 @@ def test_table3_continues_with_its_headers_and_labels(pdf):
     assert "1.属于国家秘密" in pages[starts] and "8.属于行政查询" in continued
     for page in (pages[starts], continued):
         assert "（三）" in page and "不予公" in page
+    assert_results_label_on_every_page(pdf)
 
 
 def test_no_page_but_the_last_is_a_third_empty_nor_ends_with_a_heading(pdf):
@@ -114,6 +133,7 @@ def test_a_report_with_three_times_the_narrative_breaks_as_well(tmp_path):
         pdf.write_bytes(printer.print_pdf(page))
     assert len(pages_text(pdf)) > 4
     assert_pages_well_filled(pdf, [s.heading for s in formats.SECTIONS])
+    assert_results_label_on_every_page(pdf)
     for number, text in enumerate(pages_text(pdf), 1):
         assert f"—{number}—" in squeeze(text)
 

@@ -58,9 +58,8 @@ SPLIT_LABELS = r"""
     }
     return -1;
   };
-  let splits = 0;
-  for (let round = 0; round < 24; round++) {
-    let changed = false;
+  // A label crossing a break: split there, the label repeated on the next page.
+  const splitOne = () => {
     for (const cell of document.querySelectorAll('table.official th[rowspan][scope=row]')) {
       const first = cell.parentElement, rows = [first];
       for (let i = 1; i < cell.rowSpan && rows[i - 1].nextElementSibling; i++) rows.push(rows[i - 1].nextElementSibling);
@@ -72,29 +71,35 @@ SPLIT_LABELS = r"""
       rest.rowSpan = cell.rowSpan - k;
       cell.rowSpan = k;
       row.insertBefore(rest, after || null);
-      splits++; changed = true;
-      break;  // the layout moved: measure again
+      return true;
     }
-    if (!changed) break;
-  }
+    return false;
+  };
   // A heading the break would leave alone at the foot of a page goes to the next page (Chromium
-  // does not always keep break-after: avoid before a table whose first rows are kept together).
-  // So does a table's header left without a row of its body under it (the heading before it, if any, too).
-  for (const table of document.querySelectorAll('table')) {
-    const head = table.tHead, first = table.tBodies[0] && table.tBodies[0].rows[0];
-    if (!head || !first || page(head) === page(first)) continue;
-    const heading = table.previousElementSibling;
-    (heading && /^H[1-6]$/.test(heading.tagName) ? heading : table).style.breakBefore = 'page';
-    splits++;
-  }
-  for (const heading of document.querySelectorAll('h1, h2, h3')) {
-    const next = heading.nextElementSibling;
-    const start = next && (next.querySelector('tbody tr') || next.querySelector('tr') || next);
-    if (start && page(start) !== page(heading)) { heading.style.breakBefore = 'page'; splits++; }
-  }
+  // does not always keep break-after: avoid before a table whose first rows are kept together);
+  // so does a table's header left without a row of its body under it (with the heading before it).
+  const pushed = new Set();
+  const push = el => !pushed.has(el) && pushed.add(el) && (el.style.breakBefore = 'page');
+  const keepHeadings = () => {
+    for (const table of document.querySelectorAll('table')) {
+      const head = table.tHead, first = table.tBodies[0] && table.tBodies[0].rows[0];
+      if (!head || !first || page(head) === page(first)) continue;
+      const heading = table.previousElementSibling;
+      if (push(heading && /^H[1-6]$/.test(heading.tagName) ? heading : table)) return true;
+    }
+    for (const heading of document.querySelectorAll('h1, h2, h3')) {
+      const next = heading.nextElementSibling;
+      const start = next && (next.querySelector('tbody tr') || next.querySelector('tr') || next);
+      if (start && page(start) !== page(heading) && push(heading)) return true;
+    }
+    return false;
+  };
+  // One change at a time, measured again after each (the layout moves); headings first.
+  let changes = 0;
+  while (changes < 64 && (keepHeadings() || splitOne())) changes++;
   while (frame.firstChild) body.insertBefore(frame.firstChild, frame);
   frame.remove();
-  return splits;
+  return changes;
 }
 """
 
