@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import formats, layout
-from nianbao.publish import PdfPrinter
-from nianbao.sources import load_report
+from nianbao.model import formats
+from nianbao.report import layout
+from nianbao.report.publish import PdfPrinter
+from nianbao.model.sources import load_report
 
 from conftest import ROOT, SAMPLE_AGENCY, SAMPLE_YEAR
 

@@ -153,7 +153,7 @@ def _importable(name: str) -> bool:
 def preload_modules(notebook: Path | None = None) -> list[str]:
     """The server's preload list, ipykernel first. notebook defaults to the project's report."""
     if notebook is None:
-        from ..paths import project_dir
+        from ...paths import project_dir
 
         notebook = project_dir() / "notebooks" / "annual_report.ipynb"
     reached = third_party_reached(notebook_imports(notebook)) if Path(notebook).is_file() else []

@@ -10,8 +10,9 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from . import pagebreaks, pdfmeta, printfonts
-from .errors import NianbaoError, RenderError
+from .. import pagebreaks, pdfmeta
+from . import printfonts
+from ..errors import NianbaoError, RenderError
 
 TEMPLATE = "nianbao"
 CHROMIUM_ENV = "NIANBAO_CHROMIUM"
