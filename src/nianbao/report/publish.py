@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
+from . import pagebreaks, pdfmeta
 from . import printfonts
 from ..errors import NianbaoError, RenderError
 
@@ -22,6 +23,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 INSTALL_HINT = ("未找到 Chromium，已只生成 HTML；安装：sudo apt-get install chromium fonts-noto-cjk，"
                 f"或设置 {CHROMIUM_ENV}=/path/to/chromium / Chromium not found, wrote HTML only; install it with "
                 f"'sudo apt-get install chromium fonts-noto-cjk' or set {CHROMIUM_ENV}")
+
+
+# Tagged (a screen reader follows headings and table cells) and with an outline of the headings.
+# Page numbers come from the page's own CSS (@page margin boxes), so they print from a browser too.
+# Chromium puts only <title> into the PDF's information; the page's author and description go in after.
+META_JS = """() => { const m = n => (document.querySelector(`meta[name=${n}]`) || {}).content || '';
+                     return {author: m('author'), subject: m('description')}; }"""
+PDF_OPTIONS = dict(format="A4", print_background=True, prefer_css_page_size=True, tagged=True, outline=True)
 
 
 class ChromiumMissing(NianbaoError):
@@ -40,8 +49,10 @@ def html_exporter(templates_dir: Path) -> HTMLExporter:
     return _exporters[key]
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, templates_dir: Path, title: str) -> str:
-    html, _ = html_exporter(templates_dir).from_notebook_node(nb, resources={"nianbao": {"title": title}})
+def notebook_to_html(nb: nbformat.NotebookNode, templates_dir: Path, title: str, author: str = "",
+                     subject: str = "") -> str:
+    resources = {"nianbao": {"title": title, "author": author, "subject": subject}}
+    html, _ = html_exporter(templates_dir).from_notebook_node(nb, resources=resources)
     return html
 
 
@@ -94,7 +105,10 @@ class PdfPrinter:
                 self._page.goto(page.as_uri(), wait_until="load")
                 if fonts:
                     self._page.evaluate("document.fonts.ready.then(() => true)")
-                return self._page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+                pagebreaks.split_labels(self._page)
+                info = self._page.evaluate(META_JS)
+                return pdfmeta.with_info(self._page.pdf(**PDF_OPTIONS), Author=info["author"],
+                                         Subject=info["subject"])
             except Exception as error:  # noqa: BLE001 - playwright raises several unrelated types
                 self.close()
                 if attempt == 2:

@@ -151,7 +151,8 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
     else:
         paths.write_atomic(work / "validation.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     # resolve(): a stable path keeps the process's one HTMLExporter for these templates
-    (work / "report.html").write_text(notebook_to_html(nb, (root / "templates").resolve(), report.title),
+    (work / "report.html").write_text(notebook_to_html(nb, (root / "templates").resolve(), report.title,
+                                                       report.agency, f"{year}年政府信息公开工作年度报告"),
                                       encoding="utf-8")
     t2 = time.perf_counter()
     result.timings.update(execute=t1 - t0, html=t2 - t1)
