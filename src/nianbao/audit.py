@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import paths, provenance
+from . import envlock, paths, provenance
 from .errors import UsageError
 from .index import report_status
 
@@ -128,6 +128,8 @@ def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: d
     if environment and provenance.environment_digest(environment) != env_now:
         audit.notes.append("渲染时的环境（nianbao 或依赖包版本）与当前不同 / rendered in another environment "
                            "(nianbao or package versions differ from now)")
+    if lock_note := envlock.audit_note(manifest):
+        audit.notes.append(lock_note)
     if (folder / "report.ipynb").is_file():
         audit.error_cells = error_cells(folder / "report.ipynb")
     failed = manifest.get("status") != "ok"

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from . import paths, provenance
+from . import envlock, paths, provenance
 from .errors import RenderError, UsageError, WriteError
-from .execute import execute_report
+from .execute import execute_report, take_times
 from .params import NOTEBOOK, load_params
 from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
 from .sources import Report, load_report
@@ -115,6 +115,7 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
     nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks",
                         report_timeout=report_timeout, **engine_kwargs)
     t1 = time.perf_counter()
+    cell_times = take_times(nb)  # papermill's clock readings: for manifest.json only, the notebook stays the same
     # The notebook ran the rules (its audit cell); validation.json is that record, for machines.
     record = result.validation = provenance.validation_record(nb)
     if record is None:
@@ -139,9 +140,11 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
         except ChromiumMissing as missing:
             result.warnings.append(str(missing))
         result.timings["pdf"] = time.perf_counter() - t2
-    result.manifest = provenance.seal(work, nb, provenance.build_manifest(
+    manifest = provenance.build_manifest(
         agency=agency, year=year, name=report.agency, title=report.title, status="ok", parameters=params,
         inputs=inputs, outputs={}, started=started, finished=provenance.now(), cache_key=cache_key,
-        findings=provenance.findings_summary(work), timings=result.timings, context=context))
+        findings=provenance.findings_summary(work), timings=result.timings, context=context)
+    manifest.update(lock=envlock.record(root), cell_times=cell_times)
+    result.manifest = provenance.seal(work, nb, manifest)
     result.files = sorted(p.name for p in work.iterdir())
     return result
