@@ -17,7 +17,7 @@ from . import envlock, paths, provenance
 from .errors import RenderError, UsageError, WriteError
 from .execute import execute_report, take_times
 from .params import NOTEBOOK, load_params
-from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
+from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html, pdf_date, reproducible_pdf
 from .sources import Report, load_report
 
 
@@ -133,7 +133,9 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
             own = printer is None
             printer = printer or PdfPrinter()
             try:
-                (work / "report.pdf").write_bytes(printer.print_pdf(work / "report.html"))
+                printed = printer.print_pdf(work / "report.html")
+                when = pdf_date(year, report.options.get("published"))
+                (work / "report.pdf").write_bytes(reproducible_pdf(printed, when))
             finally:
                 if own:
                     printer.close()
