@@ -158,10 +158,11 @@ def reproducible_pdf(data: bytes, when: datetime) -> bytes:
         return new.ljust(len(old)) if len(new) <= len(old) else old
 
     data = PDF_DATE.sub(date, data)
-    blank = PDF_ID.sub(lambda m: re.sub(rb"[0-9A-Fa-f]", b"0", m.group(0)), data)
+    hexes = re.compile(rb"<[0-9A-Fa-f]*>")
+    blank = PDF_ID.sub(lambda m: hexes.sub(lambda h: b"<" + b"0" * (len(h.group(0)) - 2) + b">", m.group(0)), data)
     digest = hashlib.sha256(blank).hexdigest().upper().encode()
 
     def ident(match: re.Match) -> bytes:
-        return re.sub(rb"<[0-9A-Fa-f]*>", lambda h: b"<" + (digest * 4)[:len(h.group(0)) - 2] + b">", match.group(0))
+        return hexes.sub(lambda h: b"<" + (digest * 4)[:len(h.group(0)) - 2] + b">", match.group(0))
 
     return PDF_ID.sub(ident, blank)
