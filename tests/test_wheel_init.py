@@ -68,7 +68,7 @@ def test_the_wheel_makes_and_renders_a_project_of_its_own(installed, tmp_path):
     out = office / "outputs" / "2021" / "jiaozuo-jyj"
     assert {"report.html", "report.pdf", "report.ipynb", "validation.json", "manifest.json"} <= {p.name for p in out.iterdir()}
     run([bin_dir / "nianbao", "check", "data/2021/jiaozuo-jyj.yaml"], office, env)
-    audit = run([bin_dir / "nianbao", "audit", "outputs/2021"], office / "params", env)
+    audit = run([bin_dir / "nianbao", "audit", "outputs/2021"], office, env)
     assert "verified" in audit.stdout.lower() or "已验证" in audit.stdout, audit.stdout
     assert "locked environment" not in audit.stdout and "without requirements.lock" not in audit.stdout
     # A second init over a project refuses, naming the directory, and writes nothing.
