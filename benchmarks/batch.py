@@ -72,7 +72,7 @@ def out_dir(root: Path, agency: str) -> Path:
 # --- way 1: the user's loop -----------------------------------------------------------------
 
 def way_loop(root: Path, agencies: list[str], jobs: int) -> list[dict]:
-    from nianbao.publish import CHROMIUM_ARGS, find_chromium
+    from nianbao.report.publish import CHROMIUM_ARGS, find_chromium
 
     env = {**os.environ, "NIANBAO_HOME": str(root)}
     chromium = find_chromium()
@@ -129,9 +129,9 @@ def _floor_init(root: str, warm_agency: str) -> None:
     from IPython.core.displayhook import DisplayHook
     from IPython.core.interactiveshell import InteractiveShell
 
-    import nianbao.execute  # noqa: F401 - registers the readable parameter translator
-    import nianbao.notebook  # noqa: F401 - warm: what the notebook imports
-    from nianbao.publish import PdfPrinter, html_exporter
+    import nianbao.report.execute  # noqa: F401 - registers the readable parameter translator
+    import nianbao.report.notebook  # noqa: F401 - warm: what the notebook imports
+    from nianbao.report.publish import PdfPrinter, html_exporter
 
     class CollectResults(DisplayHook):
         """The value of a cell's last expression, kept instead of printed."""
@@ -193,9 +193,9 @@ def _floor_render(agency: str, out: Path | None = None) -> dict:
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from nianbao.publish import notebook_to_html
-    from nianbao.render import NOTEBOOK, load_params
-    from nianbao.sources import load_report
+    from nianbao.report.publish import notebook_to_html
+    from nianbao.report.render import NOTEBOOK, load_params
+    from nianbao.model.sources import load_report
 
     root = _worker["root"]
     t0 = time.perf_counter()
@@ -312,7 +312,8 @@ def compare(roots: dict[str, Path], agencies: list[str]) -> list[str]:
 def seed_outputs(root: Path, agencies: list[str], jobs: int) -> None:
     """Render the first agency, then give every other one the same outputs under its own cache
     key: what a finished batch leaves (the rerun reads only inputs and manifests)."""
-    from nianbao import batch, provenance
+    from nianbao.batch import run as batch
+    from nianbao.provenance import manifest as provenance
 
     first = agencies[0]
     result = batch_command(root, jobs, "--agencies", first)

@@ -36,7 +36,7 @@ def project(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def rendered_sample(tmp_path_factory):
     """The sample report rendered once, with a real kernel and real Chromium."""
-    from nianbao.render import render_report
+    from nianbao.report.render import render_report
 
     root = copy_project(tmp_path_factory.mktemp("sample") / "project")
     old = os.environ.get("NIANBAO_HOME")

@@ -5,7 +5,7 @@ import copy
 
 import yaml
 
-from nianbao import sources
+from nianbao.model import sources
 
 from conftest import FIXTURES, ROOT
 

@@ -6,7 +6,7 @@ import copy
 
 import nbformat
 
-from nianbao.audit import compare_notebooks, pick
+from nianbao.audit.verify import compare_notebooks, pick
 from nianbao.cli import main
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from nianbao.batch import plan_batch
+from nianbao.batch.run import plan_batch
 
 from batch_helpers import YEAR, add_agencies, cli
 

@@ -12,10 +12,10 @@ import subprocess
 import nbformat
 import pytest
 
-from nianbao import provenance
-from nianbao.audit import audit_outputs, pick
-from nianbao.batch import run_batch
-from nianbao.publish import CHROMIUM_ARGS, find_chromium
+from nianbao.provenance import manifest as provenance
+from nianbao.audit.verify import audit_outputs, pick
+from nianbao.batch.run import run_batch
+from nianbao.report.publish import CHROMIUM_ARGS, find_chromium
 
 from batch_helpers import TRIP_INDEX, TRIPS, YEAR, add_agencies, add_trip_cell, cli, home, out_files
 from conftest import copy_project
@@ -175,7 +175,7 @@ def test_dask_local_cluster_makes_the_same_reports(batch_run, tmp_path):
     audit = audit_outputs(dask_dir)
     assert {a.agency: a.status for a in audit.agencies if a.agency in chosen} == \
         {a: "failed" if a == "trip-raise" else "verified" for a in chosen}
-    from nianbao.audit import compare_outputs
+    from nianbao.audit.verify import compare_outputs
 
     for agency in chosen:
         pool, dask = out_files(batch_run["dir"] / agency), out_files(dask_dir / agency)

@@ -20,13 +20,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from nianbao import interrupt, provenance
-from nianbao.audit import audit_outputs
-from nianbao.batch import plan_batch
+from nianbao.batch import interrupt
+from nianbao.provenance import manifest as provenance
+from nianbao.audit.verify import audit_outputs
+from nianbao.batch.run import plan_batch
 from nianbao.errors import NianbaoError
-from nianbao.lock import LOCK_NAME, Busy, outputs_lock
-from nianbao.publish import find_chromium
-from nianbao.task import disk_error
+from nianbao.batch.lock import LOCK_NAME, Busy, outputs_lock
+from nianbao.report.publish import find_chromium
+from nianbao.batch.task import disk_error
 
 from batch_helpers import YEAR
 from batchfaults_helpers import BatchRun, dot_entries, gated_project, output_bytes, wait_until

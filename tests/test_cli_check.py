@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from nianbao import layout
+from nianbao.report import layout
 from nianbao.cli import main
 from nianbao.importer import read_any
 

@@ -19,11 +19,11 @@ import nbformat
 import pytest
 
 from nianbao.errors import RenderError
-from nianbao.execute import ensure_kernel, execute_report
-from nianbao.forkserver import (ForkKernelManager, PlainKernelManager, client, kernel_manager_class, start_server,
+from nianbao.report.execute import ensure_kernel, execute_report
+from nianbao.report.forkserver import (ForkKernelManager, PlainKernelManager, client, kernel_manager_class, start_server,
                                 stop_servers)
-from nianbao.forkserver.preload import preload_modules
-from nianbao.render import NOTEBOOK, load_params
+from nianbao.report.forkserver.preload import preload_modules
+from nianbao.report.render import NOTEBOOK, load_params
 
 from conftest import SAMPLE_AGENCY, SAMPLE_YEAR
 
@@ -225,8 +225,8 @@ def test_a_dead_server_is_restarted(server, tmp_path):
 
 DRIVER = """
 import asyncio, os, sys
-from nianbao.forkserver import ForkKernelManager, start_server
-from nianbao.execute import ensure_kernel
+from nianbao.report.forkserver import ForkKernelManager, start_server
+from nianbao.report.execute import ensure_kernel
 server = start_server(preload=["ipykernel.kernelapp"])
 async def main():
     km = ForkKernelManager(kernel_name=ensure_kernel())
@@ -254,8 +254,8 @@ def test_server_and_kernels_end_with_their_driver(tmp_path):
 WORKER = """
 import sys
 from pathlib import Path
-from nianbao.execute import execute_report
-from nianbao.forkserver import ForkKernelManager, client
+from nianbao.report.execute import execute_report
+from nianbao.report.forkserver import ForkKernelManager, client
 nb = execute_report(Path("ppid.ipynb"), Path("ppid.out.ipynb"), {}, cwd=Path("."),
                     kernel_manager_class=ForkKernelManager)
 (server,) = client._servers.values()

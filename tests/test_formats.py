@@ -1,6 +1,6 @@
 import pytest
 
-from nianbao import formats
+from nianbao.model import formats
 
 
 def test_year_selects_version():

@@ -7,8 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from nianbao import highlight, layout, sources
-from nianbao.formats import FORMAT_2019, FORMAT_2021
+from nianbao.analyst import highlight
+from nianbao.report import layout
+from nianbao.model import sources
+from nianbao.model.formats import FORMAT_2019, FORMAT_2021
 
 from conftest import FIXTURES
 

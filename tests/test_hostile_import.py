@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao import layout, sources
+from nianbao.report import layout
+from nianbao.model import sources
 from nianbao.cli import main
 from nianbao.errors import NianbaoError
 from nianbao.importer import MAX_HTML_BYTES, MAX_PDF_BYTES, MAX_TEXT_BYTES, read_any

@@ -25,11 +25,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao import sources
+from nianbao.model import sources
 from nianbao.errors import RenderError
-from nianbao.execute import ReadablePythonTranslator
-from nianbao.publish import PdfPrinter, find_chromium
-from nianbao.render import render_report
+from nianbao.report.execute import ReadablePythonTranslator
+from nianbao.report.publish import PdfPrinter, find_chromium
+from nianbao.report.render import render_report
 
 from conftest import ROOT, copy_project
 from hostile_helpers import run_cli, run_with_private_mounts, tree

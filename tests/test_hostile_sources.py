@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao import sources
+from nianbao.model import sources
 from nianbao.cli import main
 from nianbao.errors import NianbaoError
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import sources
+from nianbao.model import sources
 from nianbao.cli import main
 from nianbao.errors import NianbaoError
-from nianbao.formats import FORMAT_2019, FORMAT_2021
+from nianbao.model.formats import FORMAT_2019, FORMAT_2021
 from nianbao.importer import import_file, import_notes, read_any
 from nianbao.importer.labels import NUMBERING, SPACING, TYPO, WIDTH, classify
 from nianbao.importer.pdf import ScannedPdf

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao import layout, sources
+from nianbao.report import layout
+from nianbao.model import sources
 from nianbao.importer import read_any
-from nianbao.publish import PdfPrinter
+from nianbao.report.publish import PdfPrinter
 
 from conftest import FIXTURES, ROOT, SAMPLES
 

@@ -1,7 +1,7 @@
 """index.html: every text from a manifest is escaped; statuses come from the manifest's findings."""
 from __future__ import annotations
 
-from nianbao.index import index_html, report_status
+from nianbao.batch.index import index_html, report_status
 
 
 def manifest(name, status="ok", errors=0, warning=0, known=True, failure=None):

@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from nianbao.lab import lab_command
+from nianbao.report.lab import lab_command
 
 TOKEN = "nianbao-test-token"
 

@@ -6,10 +6,11 @@ import shutil
 
 import pytest
 
-from nianbao import newyear, sources
+from nianbao.analyst import newyear
+from nianbao.model import sources
 from nianbao.cli import main
 from nianbao.errors import UsageError
-from nianbao.formats import FORMAT_2019, FORMAT_2021
+from nianbao.model.formats import FORMAT_2019, FORMAT_2021
 
 from conftest import FIXTURES, SAMPLE_AGENCY, SAMPLE_YEAR
 

@@ -7,7 +7,7 @@ import shutil
 import nbformat
 import papermill
 
-from nianbao.execute import ensure_kernel
+from nianbao.report.execute import ensure_kernel
 
 from conftest import FIXTURES
 

@@ -13,8 +13,9 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from nianbao import notebook as nb
-from nianbao import paths, sources
+from nianbao.report import notebook as nb
+from nianbao import paths
+from nianbao.model import sources
 from nianbao.cli import main
 
 from conftest import FIXTURES, copy_project

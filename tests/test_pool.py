@@ -2,7 +2,7 @@
 alone; the pool replaces the lost workers and the other calls complete."""
 from __future__ import annotations
 
-from nianbao.pool import WorkerPool
+from nianbao.batch.pool import WorkerPool
 
 import batch_helpers as h
 

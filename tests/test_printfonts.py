@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import printfonts
-from nianbao.publish import PdfPrinter
+from nianbao.report import printfonts
+from nianbao.report.publish import PdfPrinter
 
 
 def gray_pages(pdf: Path, dpi: int = 110) -> list[bytes]:

@@ -7,9 +7,9 @@ import shutil
 
 import nbformat
 
-from nianbao import provenance
-from nianbao.audit import audit_outputs
-from nianbao.batch import run_batch
+from nianbao.provenance import manifest as provenance
+from nianbao.audit.verify import audit_outputs
+from nianbao.batch.run import run_batch
 
 AGENCY, YEAR = "jiaozuo-jyj", 2021
 

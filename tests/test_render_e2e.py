@@ -7,10 +7,11 @@ import subprocess
 
 import pytest
 
-from nianbao import formats, sources
+from nianbao.model import formats
+from nianbao.model import sources
 from nianbao.errors import SourceError, UsageError
-from nianbao.htmlgrid import html_tables
-from nianbao.render import render_report
+from nianbao.importer.htmlgrid import html_tables
+from nianbao.report.render import render_report
 
 from conftest import FIXTURES, ROOT
 

@@ -13,8 +13,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from nianbao import envlock, provenance
-from nianbao.publish import pdf_date, reproducible_pdf
+from nianbao.provenance import envlock
+from nianbao.provenance import manifest as provenance
+from nianbao.report.publish import pdf_date, reproducible_pdf
 
 from batch_helpers import YEAR, add_agencies, cli
 from conftest import ROOT, SAMPLE_AGENCY, SAMPLE_YEAR, copy_project

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao import formats, sources
+from nianbao.model import formats
+from nianbao.model import sources
 from nianbao.rules import check, check_file
-from nianbao.sources import Money
+from nianbao.model.sources import Money
 
 from rules_helpers import RULES_DATA, SAMPLE, found, plain, report_of, source, write_source
 

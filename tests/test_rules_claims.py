@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao import formats, sources
+from nianbao.model import formats
+from nianbao.model import sources
 from nianbao.rules.claims import normalize, read_claims
 
 from rules_helpers import RULES_DATA, SAMPLE

@@ -11,9 +11,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao import formats
+from nianbao.model import formats
 from nianbao.rules import check
-from nianbao.sources import Money, Report
+from nianbao.model.sources import Money, Report
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 counts = st.integers(min_value=0, max_value=40)

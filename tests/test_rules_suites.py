@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from nianbao import formats
+from nianbao.model import formats
 from nianbao.rules import catalog, suites
 from nianbao.rules.suites import SuiteError, load_suite
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from nianbao import sources
+from nianbao.model import sources
 from nianbao.errors import NianbaoError, SourceError
-from nianbao.formats import FORMAT_2019, FORMAT_2021
+from nianbao.model.formats import FORMAT_2019, FORMAT_2021
 
 from conftest import FIXTURES, ROOT
 

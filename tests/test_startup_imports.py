@@ -10,7 +10,7 @@ import sys
 import papermill
 import pytest
 
-from nianbao.params import NOTEBOOK, notebook_parameters
+from nianbao.report.params import NOTEBOOK, notebook_parameters
 
 from conftest import ROOT
 
@@ -30,13 +30,13 @@ def packages(modules: set[str]) -> set[str]:
 
 def test_the_batch_command_line_and_its_planning_import_nothing_heavy():
     loaded = packages(imported_after("from nianbao.cli import build_parser\nbuild_parser()\n"
-                                     "from nianbao.batch import plan_batch\nfrom nianbao import paths\n"
+                                     "from nianbao.batch.run import plan_batch\nfrom nianbao import paths\n"
                                      "plan_batch(paths.project_dir(), 2021)"))
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
 
 
 def test_a_warming_worker_imports_no_pandas_or_gx():
-    loaded = packages(imported_after("import nianbao.render, nianbao.task, nianbao.publish"))
+    loaded = packages(imported_after("import nianbao.report.render, nianbao.batch.task, nianbao.report.publish"))
     assert {"papermill", "nbconvert"} <= loaded  # what the worker does need
     assert loaded.isdisjoint({"pandas", "great_expectations", "numpy"})
 
@@ -45,7 +45,7 @@ def test_reading_last_years_source_yaml_leaves_the_importer_unloaded():
     """What every report's kernel does for the cross-year rules: a YAML load, not the importer's machinery."""
     loaded = imported_after("from nianbao.importer import read_any\n"
                             "read_any('data/2021/jiaozuo-jyj.yaml')")
-    assert "nianbao.sources" in loaded
+    assert "nianbao.model.sources" in loaded
     assert not {m for m in loaded if m.startswith("nianbao.importer.")}, sorted(loaded)
     assert "openpyxl" not in packages(loaded)
 
@@ -75,11 +75,11 @@ def test_a_worker_whose_turn_never_comes_warms_up_anyway(monkeypatch):
     """A worker killed while warming up keeps its turn forever; the others must not wait forever."""
     import threading
 
-    from nianbao import task
+    from nianbao.batch import task
 
     turns = threading.BoundedSemaphore(1)
     turns.acquire()  # held by a worker that died
     monkeypatch.setattr(task, "WARM_TURN_WAIT", 0.2)
     task.warm_worker(task.bundle_from(ROOT), False, turns)
-    assert "nianbao.render" in sys.modules
+    assert "nianbao.report.render" in sys.modules
     assert not turns.acquire(blocking=False)  # the dead worker's turn was not given back by another

@@ -10,7 +10,7 @@ import pytest
 from nianbao import synth
 from nianbao.cli import main
 from nianbao.errors import UsageError
-from nianbao.sources import load_report
+from nianbao.model.sources import load_report
 
 
 def arithmetic_breaks(report) -> set[str]:

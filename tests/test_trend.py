@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from nianbao import sources, trend
+from nianbao.model import sources
+from nianbao.analyst import trend
 
 from conftest import FIXTURES
 

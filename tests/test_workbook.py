@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 
-from nianbao import sources, workbook
+from nianbao.model import sources
+from nianbao.analyst import workbook
 from nianbao.cli import main
 from nianbao.errors import NianbaoError, SourceError
 from nianbao.importer import read_any

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from . import formats, paths
+from . import paths
+from .model import formats
 from .errors import UsageError
-from .sources import Money, Report, dump_report
+from .model.sources import Money, Report, dump_report
 
 MARK = "nianbao synth"  # in every file synth writes; it overwrites only files carrying it
 

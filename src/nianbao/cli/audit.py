@@ -19,7 +19,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..audit import audit_outputs, format_audit
+    from ..audit.verify import audit_outputs, format_audit
 
     result = audit_outputs(args.out_dir, reexecute=args.reexecute, jobs=args.jobs,
                            fork=not args.no_fork)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import sys
 
-from ..batch import OutputsUnwritable, format_summary, run_batch, stopped_message
-from ..interrupt import Interrupted
-from ..task import DEFAULT_TIMEOUT
+from ..batch.run import OutputsUnwritable, format_summary, run_batch, stopped_message
+from ..batch.interrupt import Interrupted
+from ..batch.task import DEFAULT_TIMEOUT
 from . import positive
 
 

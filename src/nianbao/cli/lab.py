@@ -10,6 +10,6 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..lab import open_lab
+    from ..report.lab import open_lab
 
     return open_lab(port=args.port, browser=not args.no_browser)

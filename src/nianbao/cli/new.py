@@ -11,7 +11,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..newyear import new_year
+    from ..analyst.newyear import new_year
 
     made = new_year(args.agency, args.year, name=args.name)
     origin = f"据 {made.previous} 起草 / drafted from {made.previous}" if made.previous else "空白模板 / blank template"

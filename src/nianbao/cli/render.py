@@ -14,7 +14,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..render import render_report
+    from ..report.render import render_report
 
     result = render_report(args.agency, args.year, pdf=not args.no_pdf)
     for name in result.files:

@@ -14,8 +14,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..sources import load_report
-    from ..workbook import write_template
+    from ..model.sources import load_report
+    from ..analyst.workbook import write_template
 
     year = paths.check_year(args.year)
     report = load_report(paths.source_path(paths.project_dir(), year, args.agency)) if args.agency is not None else None

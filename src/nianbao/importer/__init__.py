@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import paths
 from ..errors import NianbaoError, UsageError
-from ..sources import SOURCE_SUFFIXES, UTF16_BOMS, Report, decode_text, dump_report, import_notes, load_report  # noqa: F401
+from ..model.sources import SOURCE_SUFFIXES, UTF16_BOMS, Report, decode_text, dump_report, import_notes, load_report  # noqa: F401
 
 if TYPE_CHECKING:
     from .document import Document
@@ -125,7 +125,7 @@ def import_report(path: str | Path) -> Report:
     """A published report read into a Report (nothing written)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":  # the workbook agencies fill in (nianbao template)
-        from ..workbook import read_workbook
+        from ..analyst.workbook import read_workbook
         return read_workbook(path)
     from .build import build_report
 

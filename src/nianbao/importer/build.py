@@ -6,9 +6,9 @@ report.source, and every cell it could not read is in report.gaps.
 """
 from __future__ import annotations
 
-from .. import formats
+from ..model import formats
 from ..errors import NianbaoError
-from ..sources import IMPORTED_HEAD, Report, parse_report
+from ..model.sources import IMPORTED_HEAD, Report, parse_report
 from . import narrative, rows, tables
 from .document import Document, Line
 from .labels import Notes, header_labels, key, table2_labels, table3_labels, version_evidence

@@ -7,8 +7,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from ..formats import COUNT, MONEY
-from ..sources import MAX_COUNT, MAX_MONEY
+from ..model.formats import COUNT, MONEY
+from ..model.sources import MAX_COUNT, MAX_MONEY
 from .labels import Notes
 
 NUMBER = r"[+\-−－]?[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..sources import CONTROL
+from ..model.sources import CONTROL
 
 # A page number printed alone on its line: -3-, — 3 —, 第3页, 第 3 页 共 6 页, 3/6.
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"

@@ -4,7 +4,7 @@ Government sites wrap a report in navigation, banners and footers, often inside 
 and mark text up with inline styles and spans. Only block structure matters here: every block
 element ends a line, <br> breaks a line inside a paragraph, inline markup is dropped. A table is a
 data table when it holds no other table and reads as a grid of short cells; its rowspan/colspan
-are expanded by nianbao.htmlgrid.html_tables. Each line remembers its enclosing elements, so the
+are expanded by nianbao.importer.htmlgrid.html_tables. Each line remembers its enclosing elements, so the
 report's own article can be told from the site around it.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..htmlgrid import html_tables
-from ..sources import CONTROL, decode_text
+from .htmlgrid import html_tables
+from ..model.sources import CONTROL, decode_text
 from .document import Document, Line
 from .cells import is_value
 

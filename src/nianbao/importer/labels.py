@@ -1,7 +1,7 @@
 """Label matching for published reports: what counts as the same label, and a record of every
 tolerance used to read one, so that nothing is accepted silently.
 
-Every official label comes from nianbao.formats; the only lists here are the few variants real
+Every official label comes from nianbao.model.formats; the only lists here are the few variants real
 reports print instead of an official label (synonyms) and how each kind of difference is named.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .. import formats
-from ..formats import Format
+from ..model import formats
+from ..model.formats import Format
 
 # Label variants seen in published reports, read as the official label: (official, as printed, why).
 SYNONYMS = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..formats import Format
+from ..model.formats import Format
 from .document import Document, Line
 from .labels import HEADING, Notes, key, similar
 

@@ -2,7 +2,7 @@
 
 A table arrives as lines: rows of cells (text copied from a web page, an HTML grid) or lines of
 pdftotext -layout output where cells are words in columns. A row is found by its label, taken from
-nianbao.formats, in reading order. A label may be broken over several lines and interleaved with
+nianbao.model.formats, in reading order. A label may be broken over several lines and interleaved with
 the merged label cells around it (「（三）不予公开」 printed one piece per line beside the rows it
 spans), so matching skips pieces of the known header and group labels while it follows a row label.
 The row's numbers are the value cells on the lines its label covers.

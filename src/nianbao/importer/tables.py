@@ -1,4 +1,4 @@
-"""The three statistical tables of a published report, read by their labels from nianbao.formats.
+"""The three statistical tables of a published report, read by their labels from nianbao.model.formats.
 
 Table 二 by its items' rows (with a check that the columns are this format version's), table 三 by
 its 25 (2019: 23) rows of seven applicant columns, table 四 as the template's one row of fifteen or
@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import formats
-from ..formats import COUNT, Format
+from ..model import formats
+from ..model.formats import COUNT, Format
 from .cells import parse_cell
 from .labels import Notes, header_labels, key, variants
 from .rows import Cells, Matcher, Placer, Region, RowSpec, seen_text, fit, row_values

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import NianbaoError, UsageError
-from ..sources import Report
+from ..model.sources import Report
 from .findings import Finding, Validation, rule_order, validation_record
 
 
@@ -38,8 +38,8 @@ def fee_decimals(report: Report) -> list[int]:
 def check(report: Report, previous: Report | None = None, notes: list[str] | None = None) -> Validation:
     """Run every rule on report; the cross-year rules too when previous (last year's report of
     the same agency, same format version) is given. notes: said before the rules' own notes."""
-    from ..newyear import is_draft
-    from ..sources import import_notes
+    from ..analyst.newyear import is_draft
+    from ..model.sources import import_notes
     from . import engine, frames, suites
     from .claims import read_claims
     from .findings import findings_from
@@ -91,7 +91,7 @@ def read_previous(report: Report, explicit: str | Path | None = None) -> tuple[R
 
 def gap_cells(report: Report) -> list[tuple[dict, tuple]]:
     """Each gap an importer left (a cell, or a whole row, it could not read) with the cells it covers."""
-    from ..layout import cells_named
+    from ..report.layout import cells_named
 
     return [(gap, cells_named(report.format, gap.get("table"), gap.get("row"), gap.get("column")))
             for gap in report.gaps if isinstance(gap, dict)]

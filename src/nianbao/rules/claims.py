@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..sources import Report, paragraphs
+from ..model.sources import Report, paragraphs
 
 T2, T3, T4 = "表二", "表三", "表四"
 TOTAL = "总计"

@@ -12,8 +12,8 @@ from html import escape
 
 import pandas as pd
 
-from ..layout import CellKey
-from ..provenance import VALIDATION_MIME as MIME, validation_record  # noqa: F401 - rules' names too
+from ..report.layout import CellKey
+from ..provenance.manifest import VALIDATION_MIME as MIME, validation_record  # noqa: F401 - rules' names too
 from .catalog import ERROR, LEVEL_BY_GX, RULES, WARNING
 from .frames import A_NUMBER, COLUMN, ID, PREVIOUS, QUOTE, REF, ROW, RULE, SECTION, TABLE, TEXT, VALUE
 

@@ -33,9 +33,11 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .. import formats, layout, newyear
-from ..formats import MONEY, Format
-from ..sources import Money, Report
+from ..model import formats
+from ..report import layout
+from ..analyst import newyear
+from ..model.formats import MONEY, Format
+from ..model.sources import Money, Report
 from . import claims as claims_module
 from .catalog import TABLE4_RULES, TYPE_RULES
 from .claims import Claim

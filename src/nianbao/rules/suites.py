@@ -18,9 +18,10 @@ from pathlib import Path
 import great_expectations as gx
 from great_expectations.expectations.row_conditions import Column as Col
 
-from .. import formats, paths
+from .. import paths
+from ..model import formats
 from ..errors import NianbaoError
-from ..formats import COUNT, DELTA, MONEY, Format
+from ..model.formats import COUNT, DELTA, MONEY, Format
 from . import frames as F
 from .catalog import ERROR, GX_SEVERITY, RULES, TABLE4_RULES, WARNING
 from .custom import ExpectColumnValuesToBeWholeNumbers, ExpectRowTotalToMatchParts

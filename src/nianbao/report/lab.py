@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .kernels import ensure_kernel
 from .render import NOTEBOOK
 

@@ -17,10 +17,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import formats, layout, paths
-from .errors import NianbaoError, Problem, SourceError
-from .formats import COUNT, DELTA, MONEY, Format
-from .sources import MAX_COUNT, Money, Report, parse_report
+from .. import paths
+from ..model import formats
+from ..report import layout
+from ..errors import NianbaoError, Problem, SourceError
+from ..model.formats import COUNT, DELTA, MONEY, Format
+from ..model.sources import MAX_COUNT, Money, Report, parse_report
 
 NARRATIVE_SHEET = "文字"
 TABLE_SHEETS = {"二": "表二", "三": "表三", "四": "表四"}

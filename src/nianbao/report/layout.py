@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from . import formats
-from .formats import Format
-from .sources import Money, Report, paragraphs
+from ..model import formats
+from ..model.formats import Format
+from ..model.sources import Money, Report, paragraphs
 
 
 def cell_text(value) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from . import formats
-from .sources import Report
+from ..model import formats
+from ..model.sources import Report
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 PALETTE = ("#2f6db5", "#7fb3e6", "#d9822b", "#b0413e", "#8a6fb8", "#7f7f7f", "#4d9a5b")

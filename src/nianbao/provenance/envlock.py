@@ -33,7 +33,7 @@ def differences(locked: dict[str, str], installed: dict[str, str]) -> list[str]:
 
 @functools.cache
 def _record(path: str, data: bytes | None) -> dict:
-    from .provenance import packages
+    from .manifest import packages
 
     if data is None:
         return {"file": LOCK_FILE, "sha256": None, "differences": []}

@@ -14,7 +14,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from . import printfonts
-from .errors import NianbaoError, RenderError
+from ..errors import NianbaoError, RenderError
 
 TEMPLATE = "nianbao"
 CHROMIUM_ENV = "NIANBAO_CHROMIUM"

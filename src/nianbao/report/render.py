@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from . import envlock, paths, provenance
-from .errors import RenderError, UsageError, WriteError
+from .. import paths
+from ..provenance import envlock
+from ..provenance import manifest as provenance
+from ..errors import RenderError, UsageError, WriteError
 from .execute import execute_report, take_times
 from .params import NOTEBOOK, load_params
 from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html, pdf_date, reproducible_pdf
-from .sources import Report, load_report
+from ..model.sources import Report, load_report
 
 
 

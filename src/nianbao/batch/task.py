@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import provenance
-from .errors import NianbaoError, RenderError
+from ..provenance import manifest as provenance
+from ..errors import NianbaoError, RenderError
 
 DEFAULT_TIMEOUT = 600  # seconds per report
 WARM_TURN_WAIT = 30.0  # seconds a worker waits for its turn to warm up before warming up anyway
@@ -102,7 +102,7 @@ def sweep_scratch() -> None:
 def printer():
     """One Chromium with one reused tab per worker process (and thread: playwright's sync API
     belongs to the thread that started it). It restarts a crashed browser by itself."""
-    from .publish import PdfPrinter
+    from ..report.publish import PdfPrinter
 
     class WorkerPrinter(PdfPrinter):
         def print_pdf(self, html_path):
@@ -120,7 +120,7 @@ def printer():
 
 def _printer_or_none():
     """No Chromium: render_into writes the HTML and says how to install it."""
-    from .publish import ChromiumMissing
+    from ..report.publish import ChromiumMissing
 
     try:
         return printer()
@@ -135,8 +135,8 @@ def warm_worker(bundle: Bundle, pdf: bool = True, turns=None) -> None:
     a bounded time, since a worker killed while warming up never gives its turn back."""
     turn = turns is not None and turns.acquire(timeout=WARM_TURN_WAIT)
     try:
-        from . import render  # noqa: F401 - papermill, nbconvert, the kit
-        from .publish import html_exporter
+        from ..report import render  # noqa: F401 - papermill, nbconvert, the kit
+        from ..report.publish import html_exporter
 
         html_exporter((_bundle_dir(bundle) / "templates").resolve())
         if pdf and (printer := _printer_or_none()) is not None:
@@ -227,8 +227,8 @@ def render_job(job: Job, bundle: Bundle, *, pdf: bool = True, timeout: float = D
 
 
 def _render_job(job: Job, bundle: Bundle, *, pdf: bool, timeout: float, engine: dict | None) -> JobResult:
-    from .render import render_into
-    from .sources import load_report
+    from ..report.render import render_into
+    from ..model.sources import load_report
 
     # papermill logs a dead kernel or a timeout as it happens; the failure record says it better
     logging.getLogger("papermill").setLevel(logging.CRITICAL)

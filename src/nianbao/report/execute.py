@@ -10,7 +10,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 from papermill.translators import PythonTranslator, papermill_translators
 
-from .errors import RenderError
+from ..errors import RenderError
 from .kernels import ensure_kernel
 
 CELL_TIMEOUT = 600  # seconds; a report cell that runs longer is hung, not slow

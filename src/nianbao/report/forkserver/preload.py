@@ -153,8 +153,8 @@ def _importable(name: str) -> bool:
 def preload_modules(notebook: Path | None = None) -> list[str]:
     """The server's preload list, ipykernel first. notebook defaults to the project's report."""
     if notebook is None:
-        from ..errors import UsageError
-        from ..paths import project_dir
+        from ...errors import UsageError
+        from ...paths import project_dir
 
         try:
             notebook = project_dir() / "notebooks" / "annual_report.ipynb"

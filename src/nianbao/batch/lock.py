@@ -15,8 +15,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import UsageError
-from .provenance import now
+from ..errors import UsageError
+from ..provenance.manifest import now
 
 LOCK_NAME = ".batch.lock"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from . import paths, provenance
+from .. import paths
+from ..provenance import manifest as provenance
 
 STATUS_ORDER = ("failed", "errors", "warnings", "clean")  # worst first: how the status column sorts
 STATUS_LABELS = {"failed": "失败 failed", "errors": "错误 errors", "warnings": "警告 warnings", "clean": "通过 clean"}

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import interrupt, paths, provenance
-from .errors import NianbaoError, UsageError
+from .. import paths
+from . import interrupt
+from ..provenance import manifest as provenance
+from ..errors import NianbaoError, UsageError
 from .index import STATUS_ORDER, report_status, write_index
 from .lock import outputs_lock
 from .progress import Progress, clock
@@ -107,7 +109,7 @@ def select_agencies(root: Path, year: int, agencies: list[str] | None = None) ->
 
 def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, force: bool = False,
                retry_failed: bool = False, pdf: bool = True) -> Plan:
-    from .params import notebook_parameters
+    from ..report.params import notebook_parameters
 
     everyone = select_agencies(root, year, agencies)
     shared = provenance.shared_inputs(root)
@@ -121,7 +123,7 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
 
 
 def _plan_one(root, year, agency, shared, digest, known, context, force, retry_failed) -> Entry:
-    from .params import load_params
+    from ..report.params import load_params
 
     try:
         paths.check_agency_id(agency)
@@ -235,21 +237,21 @@ def execute_jobs(jobs: list[Job], bundle, *, workers: int | None = None, schedul
 
 
 def _prepare_kernels() -> None:
-    from .kernels import compile_kit, ensure_kernel
+    from ..report.kernels import compile_kit, ensure_kernel
 
     ensure_kernel()  # install the kernelspec once, before workers race to
     compile_kit()
 
 
 def _kernels(fork: bool, engine: dict | None) -> dict:
-    from .forkserver import kernel_manager_class
+    from ..report.forkserver import kernel_manager_class
 
     return {"kernel_manager_class": kernel_manager_class(fork), **(engine or {})}
 
 
 def _pool_outcomes(jobs: list[Job], bundle, workers: int, task_kwargs: dict, fork: bool, warn):
     from . import task
-    from .forkserver import ForkServerError, workers_server
+    from ..report.forkserver import ForkServerError, workers_server
     from .pool import WorkerPool
 
     timeout = task_kwargs["timeout"]
@@ -286,7 +288,7 @@ def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwa
     from distributed import Client, LocalCluster, as_completed
 
     from . import task
-    from .forkserver import stop_servers
+    from ..report.forkserver import stop_servers
     from .pool import Outcome
 
     cluster = None

@@ -9,9 +9,9 @@ import ast
 import json
 from pathlib import Path
 
-from . import paths
-from .errors import Problem, SourceError, UsageError
-from .sources import parse_yaml, read_text
+from .. import paths
+from ..errors import Problem, SourceError, UsageError
+from ..model.sources import parse_yaml, read_text
 
 NOTEBOOK = Path("notebooks") / "annual_report.ipynb"
 

@@ -35,6 +35,6 @@ def compile_kit() -> None:
     import compileall
 
     try:
-        compileall.compile_dir(str(Path(__file__).parent), quiet=2)
+        compileall.compile_dir(str(Path(__file__).parents[1]), quiet=2)
     except OSError:
         pass

@@ -1,5 +1,5 @@
 """Provenance: what went into a report and what came out, as manifest.json and as the executed
-notebook's metadata (metadata.nianbao.provenance), so an auditor can prove from the files alone
+notebook's metadata (metadata.nianbao.provenance.manifest), so an auditor can prove from the files alone
 which data, code and environment produced it. Also the report's cache key, built from the same facts.
 
 Inputs are named by project-relative paths (data/2021/x.yaml) so a manifest reads the same on
@@ -249,7 +249,7 @@ def read_manifest(folder: Path) -> dict | None:
 def provenance_html(report, data_dir_param: str | Path = "") -> str:
     """The audit cell's table: parameters, every input with its sha256, the code and key versions.
     Run inside the kernel; it shows no times, so a re-execution reproduces it exactly."""
-    from . import paths
+    from .. import paths
 
     root = paths.project_dir()
     agency, year = Path(report.path).stem, report.year
@@ -271,7 +271,7 @@ def provenance_html(report, data_dir_param: str | Path = "") -> str:
     body = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td><code>{escape(c)}</code></td></tr>"
                    for a, b, c in rows)
     return ('<table class="nianbao-provenance"><caption>来源记录 / provenance（完整记录见 manifest.json 与 '
-            'metadata.nianbao.provenance）</caption><thead><tr><th>项目 / item</th><th>名称 / name</th>'
+            'metadata.nianbao.provenance.manifest）</caption><thead><tr><th>项目 / item</th><th>名称 / name</th>'
             f'<th>值 / value</th></tr></thead><tbody>{body}</tbody></table>')
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import layout, paths
-from .sources import Report, load_report
+from .. import paths
+from . import layout
+from ..model.sources import Report, load_report
 
 
 def source_for(agency: str, year, data_dir: str | Path = "") -> Path:
@@ -41,11 +42,11 @@ def validate(report: Report, data_dir: str | Path = ""):
     """Run every consistency rule (the cross-year ones too when data/<year-1>/ beside the source
     holds last year's report). The result shows the findings, or 全部通过, and carries the record
     that render writes to validation.json."""
-    from . import rules  # imports GX: only here, so the publishable cells stay light
+    from .. import rules  # imports GX: only here, so the publishable cells stay light
 
     import dataclasses
 
-    from .provenance import relative
+    from ..provenance.manifest import relative
 
     validation = rules.check_source(report)
     # Project-relative file names: the record (validation.json) is the same wherever the project is.
@@ -56,14 +57,14 @@ def validate(report: Report, data_dir: str | Path = ""):
 
 def provenance(report: Report, data_dir: str | Path = ""):
     """What an auditor needs to know about this run: parameters, input hashes, versions."""
-    from .provenance import provenance_html
+    from ..provenance.manifest import provenance_html
 
     return _HTML(provenance_html(report, data_dir))
 
 
 def findings_of(validation) -> list[dict]:
     """The findings a validate() result carries (its .findings, or ["findings"]); [] while it has none."""
-    from .highlight import as_findings
+    from ..analyst.highlight import as_findings
 
     if validation is None:
         return []
@@ -82,7 +83,7 @@ def gap_findings(report: Report) -> list[dict]:
 
 def highlighted(report: Report, validation=None) -> _HTML:
     """Tables 二–四 with every cell a finding (or an import gap) points at highlighted; hover for the rule."""
-    from .highlight import styled_tables
+    from ..analyst.highlight import styled_tables
 
     return _HTML(styled_tables(report, findings_of(validation) + gap_findings(report)))
 
@@ -91,9 +92,9 @@ def year_over_year(report: Report, agency: str, data_dir: str | Path = "") -> _H
     """申请数量, 办理结果 and 复议/诉讼 across this and every earlier year with a source file."""
     from html import escape
 
-    from .errors import NianbaoError
-    from .formats import FIRST_YEAR
-    from .trend import trend_html
+    from ..errors import NianbaoError
+    from ..model.formats import FIRST_YEAR
+    from ..analyst.trend import trend_html
 
     reports, notes = [report], []
     for year in range(FIRST_YEAR, report.year):

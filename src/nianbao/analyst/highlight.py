@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from html import escape
 
-from . import formats, layout
-from .formats import Format
-from .sources import Report
+from ..model import formats
+from ..report import layout
+from ..model.formats import Format
+from ..model.sources import Report
 
 SEVERITY_CLASS = {"error": "nb-error", "critical": "nb-error", "warning": "nb-warning", "warn": "nb-warning",
                   "info": "nb-info", "gap": "nb-gap"}

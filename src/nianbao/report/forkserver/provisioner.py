@@ -184,7 +184,7 @@ class PlainKernelManager(AsyncKernelManager):
     starting at once cannot race for TCP ports (nteract/papermill#511)."""
 
     fork = Bool(False, help="ask the fork server for the kernel instead of starting a new interpreter")
-    client_class = DottedObjectName("nianbao.forkserver.provisioner.PromptKernelClient")
+    client_class = DottedObjectName("nianbao.report.forkserver.provisioner.PromptKernelClient")
     client_factory = Type(PromptKernelClient, klass=AsyncKernelClient)
 
     async def _async_pre_start_kernel(self, **kw):

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from . import formats
-from .errors import NianbaoError, Problem, SourceError
+from ..errors import NianbaoError, Problem, SourceError
 from .formats import COUNT, DELTA, MONEY, Format
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline

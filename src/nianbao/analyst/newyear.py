@@ -19,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import formats, paths
-from .errors import UsageError
-from .formats import Format
-from .sources import Report, dump_report, load_report, parse_report, parse_yaml
+from .. import paths
+from ..model import formats
+from ..errors import UsageError
+from ..model.formats import Format
+from ..model.sources import Report, dump_report, load_report, parse_report, parse_yaml
 
 DRAFT_MARK = "【草稿·待改写】"  # a section still holding this line has not been rewritten
 KEPT_OPTIONS = ("fee_decimals",)  # provincial conventions carry over; publication facts do not

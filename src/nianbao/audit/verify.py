@@ -15,9 +15,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import envlock, paths, provenance
-from .errors import UsageError
-from .index import report_status
+from .. import paths
+from ..provenance import envlock
+from ..provenance import manifest as provenance
+from ..errors import UsageError
+from ..batch.index import report_status
 
 STATUSES = ("verified", "tampered", "stale", "failed", "missing")
 PRECEDENCE = ("missing", "tampered", "stale", "failed", "verified")  # the status shown when several apply
@@ -272,8 +274,8 @@ def pick(candidates: list[str], how_many: int | str) -> list[str]:
 
 def reexecute_reports(root: Path, result: AuditResult, how_many: int | str, *, jobs: int | None = None,
                       timeout: float | None = None, engine: dict | None = None, fork: bool = True) -> None:
-    from .batch import execute_jobs, plan_batch
-    from .task import DEFAULT_TIMEOUT, bundle_from
+    from ..batch.run import execute_jobs, plan_batch
+    from ..batch.task import DEFAULT_TIMEOUT, bundle_from
 
     candidates = [a.agency for a in result.agencies
                   if a.status != "missing" and (result.out_dir / a.agency / "report.ipynb").is_file()

@@ -1,0 +1,1 @@
+"""The analyst's year: next year's draft, the Excel workbook, highlighted tables, trends."""

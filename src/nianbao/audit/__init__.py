@@ -1,0 +1,1 @@
+"""Verify reports against their provenance and re-execute them."""
