@@ -218,7 +218,7 @@ def compare_notebook(manifest: dict, notebook: Path) -> list[str]:
     except (ValueError, KeyError, TypeError):
         return [f"report.ipynb: 没有可读的内嵌来源记录 / no readable embedded provenance "
                 "(metadata.nianbao.provenance.manifest)"] if manifest.get("status") == "ok" else []
-    fields = sorted((set(manifest) | set(embedded)) - {"outputs"})
+    fields = sorted((set(manifest) | set(embedded)) - {"outputs", *provenance.TIMES})  # clock readings: manifest only
     found = _differ(manifest, embedded, "manifest.json", "report.ipynb", fields)
     outputs = {k: v for k, v in (manifest.get("outputs") or {}).items() if k != notebook.name}
     if outputs != embedded.get("outputs"):
