@@ -30,6 +30,7 @@ from ..provenance import ledger
 from ..provenance import manifest as provenance
 from ..provenance import signing
 from ..errors import NianbaoError, UsageError
+from ..region.register import load_register
 from .index import STATUS_ORDER, report_status, write_index
 from .lock import outputs_lock
 from .progress import Progress, clock
@@ -84,6 +85,7 @@ class Plan:
     entries: list[Entry]
     shared: list[provenance.Input]
     pdf: bool
+    notes: list[str] = field(default_factory=list)  # said once at the end (a 汇总 older than its parts)
 
     @property
     def jobs(self) -> list[Job]:
@@ -112,9 +114,10 @@ def select_agencies(root: Path, year: int, agencies: list[str] | None = None) ->
 
 def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, force: bool = False,
                retry_failed: bool = False, pdf: bool = True) -> Plan:
+    from ..region.tree import rollup_notes, tree_order
     from ..report.params import notebook_parameters
 
-    everyone = select_agencies(root, year, agencies)
+    everyone = tree_order(root, year, select_agencies(root, year, agencies))  # parts before their 汇总
     shared = provenance.shared_inputs(root)
     if shared[0].sha256 is None:
         raise UsageError(f"找不到报告笔记本 {root / provenance.NOTEBOOK}", f"the report notebook {root / provenance.NOTEBOOK} is missing")
@@ -122,7 +125,7 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
     known = notebook_parameters(root)
     context = {"commit": provenance.git_commit(root)}
     entries = [_plan_one(root, year, agency, shared, digest, known, context, force, retry_failed) for agency in everyone]
-    return Plan(root, year, entries, shared, pdf)
+    return Plan(root, year, entries, shared, pdf, rollup_notes(root, year, everyone))
 
 
 def _plan_one(root, year, agency, shared, digest, known, context, force, retry_failed) -> Entry:
@@ -340,11 +343,13 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
     year = paths.check_year(year)
     out_dir = root / "outputs" / str(year)
     select_agencies(root, year, agencies)  # bad usage is told before anything is created or waited for
+    load_register(root, year)  # as is a register that does not hold together
     signing.signer()  # as is an unreadable signing key
     paths.refuse_links(out_dir, root / "outputs")  # not even the lock file goes through a planted link
     with interrupt.stop_on_signals(), outputs_lock(out_dir, wait=wait, on_wait=partial(_say_waiting, stream)):
         plan = plan_batch(root, year, agencies=agencies, force=force, retry_failed=retry_failed, pdf=pdf)
         summary = BatchSummary(year, out_dir, plan.entries, plan_seconds=time.perf_counter() - t0)
+        summary.warnings.update(plan.notes)
         todo = [e for e in plan.entries if e.job is not None]
         progress = Progress(len(plan.entries), len(todo), stream)
         progress.skip(sum(1 for e in plan.entries if e.job is None and not e.failed_early))

@@ -25,7 +25,14 @@ class Cell:
     key: CellKey
     index: int  # position in its row's list
     kind: str
-    label: str  # 表三·一、本年新收政府信息公开申请数量·自然人: how people name it
+    table: str  # 表三: as findings name the table
+    row: str  # the row's label as findings name it (table 三: group·label)
+    column: str  # the column's label
+
+    @property
+    def label(self) -> str:
+        """How people name the cell: 表三一、本年新收政府信息公开申请数量·自然人 (as findings do)."""
+        return f"{self.table}{self.row}·{self.column}"
 
 
 @functools.cache
@@ -34,13 +41,13 @@ def cells(fmt: Format) -> tuple[Cell, ...]:
     out = []
     for block in fmt.table2:
         for row in block.rows:
-            out += [Cell(CellKey("二", row, c.key), i, c.kind, f"表二·{row}·{c.label}") for i, c in enumerate(block.columns)]
+            out += [Cell(CellKey("二", row, c.key), i, c.kind, "表二", row, c.label) for i, c in enumerate(block.columns)]
     for row in fmt.table3_rows:
-        out += [Cell(CellKey("三", row.key, c.key), i, c.kind, f"表三·{fmt.table3_row_label(row.key)}·{c.label}")
+        out += [Cell(CellKey("三", row.key, c.key), i, c.kind, "表三", fmt.table3_row_label(row.key), c.label)
                 for i, c in enumerate(fmt.table3_columns)]
     for group in fmt.table4_groups:
         name = f"{group.parent}·{group.label}" if group.parent else group.label
-        out += [Cell(CellKey("四", group.key, c.key), i, c.kind, f"表四·{name}·{c.label}")
+        out += [Cell(CellKey("四", group.key, c.key), i, c.kind, "表四", name, c.label)
                 for i, c in enumerate(fmt.table4_columns)]
     return tuple(out)
 
