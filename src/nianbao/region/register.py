@@ -295,7 +295,8 @@ def _reports(check: _Checker, bodies: dict[str, Body], where: dict[str, str]) ->
 
 
 def _check_tree(check: _Checker, bodies: dict[str, Body], where: dict[str, str]) -> None:
-    """Parents exist, are governments above the body, and never loop back."""
+    """Parents exist, are governments above the body, and never loop back (a loop said once)."""
+    loops: set[frozenset] = set()
     for body in bodies.values():
         label = f"{where[body.id]}.reports_to"
         parent = body.reports_to
@@ -312,6 +313,9 @@ def _check_tree(check: _Checker, bodies: dict[str, Body], where: dict[str, str])
             seen.append(node)
             node = bodies[node].reports_to if node in bodies else None
         if node == body.id:
+            if frozenset(seen) in loops:
+                continue
+            loops.add(frozenset(seen))
             chain = " → ".join(seen + [body.id])
             check.add(label, f"不构成循环的上级（{chain}）", f"a parent that does not lead back to the body ({chain})", parent)
             continue
