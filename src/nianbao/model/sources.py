@@ -441,6 +441,24 @@ def _flow(cells: list) -> str:
     return "[" + ", ".join("~" if c is None else _scalar(c) for c in cells) + "]"
 
 
+def _rollup_lines(record: dict, block) -> list[str]:
+    """A 汇总's rollup record; its parts (a province's run to thousands) one quoted line each, not
+    through yaml.dump (seconds for a province). Ids and digests need no escaping: [a-z0-9_-], hex."""
+    lines = ["rollup:"]
+    parts = record.get("parts") or {}
+    if all(isinstance(k, str) and re.fullmatch(r"[a-z0-9_-]+", k) and isinstance(v, str)
+           and re.fullmatch(r"[0-9a-f]*", v) for k, v in parts.items()):
+        lines.append("  parts:" + ("" if parts else " {}"))
+        lines += [f'    "{k}": "{v}"' for k, v in parts.items()]
+        rest = {k: v for k, v in record.items() if k != "parts"}
+    else:
+        rest = record
+    if rest:
+        text = yaml.dump(rest, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6).rstrip("\n")
+        lines += ["  " + line for line in text.splitlines()]
+    return lines
+
+
 def dump_report(report: Report) -> str:
     """The source YAML for a report, laid out for people: labels as comments, rows on one line."""
     fmt = report.format
@@ -478,7 +496,7 @@ def dump_report(report: Report) -> str:
     if report.gaps:
         block({"gaps": report.gaps})
     if report.rollup:
-        block({"rollup": report.rollup})
+        out.extend(_rollup_lines(report.rollup, block))
     return "\n".join(out) + "\n"
 
 

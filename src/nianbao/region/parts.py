@@ -21,7 +21,7 @@ from .. import paths
 from ..errors import NianbaoError
 from ..model import formats
 from ..model.sources import (MAX_FILE_BYTES, MAX_YAML_DEPTH, Money, Report, _construct_mapping, decode_text,
-                             load_report, parse_report)
+                             load_report, parse_report, parse_yaml)
 
 CACHE = ".parts-cache.json"
 
@@ -60,28 +60,51 @@ class Part:
 # ------------------------------------------------------------------ the fast strict loader
 if hasattr(yaml, "CSafeLoader"):
     class _FastLoader(yaml.CSafeLoader):
-        """libyaml's parser with sources' strict constructor; an alias is a node met twice."""
-
-        def construct_object(self, node, deep=False):
-            if node in self.constructed_objects or node in self.recursive_objects:
-                raise yaml.constructor.ConstructorError(None, None, "aliases are not allowed", node.start_mark)
-            return super().construct_object(node, deep)
+        """libyaml's parser with sources' strict constructor (duplicate keys, keys that are not plain)."""
 
     _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 else:  # pragma: no cover - PyYAML without libyaml: every file goes the strict loader's way
     _FastLoader = None
 
 
-def _depth(value) -> int:
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        if isinstance(item, dict):
-            stack += [(v, level + 1) for v in item.values()]
-        elif isinstance(item, list):
-            stack += [(v, level + 1) for v in item]
-    return deepest
+def _strict_load(text: str):
+    """The document, refusing aliases (a node met twice in the composed graph) and deep nesting."""
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        seen, stack = set(), [(node, 1)]
+        while stack:
+            item, level = stack.pop()
+            if id(item) in seen or level > MAX_YAML_DEPTH:
+                raise ValueError("an alias, or nested too deep")
+            seen.add(id(item))
+            if isinstance(item, yaml.MappingNode):
+                stack += [(n, level + 1) for pair in item.value for n in pair]
+            elif isinstance(item, yaml.SequenceNode):
+                stack += [(n, level + 1) for n in item.value]
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def parse_yaml_fast(text: str, file: str):
+    """sources.parse_yaml(text, file), through libyaml when it can (the same refusals, the same messages)."""
+    if _FastLoader is not None:
+        try:
+            return _strict_load(text)
+        except (yaml.YAMLError, ValueError):
+            pass
+    return parse_yaml(text, file)
+
+
+def parse_fast(text: str, file: str) -> Report:
+    """parse_report(parse_yaml(text)) through libyaml when it can; the strict loader's message when not."""
+    if _FastLoader is not None:
+        try:
+            return parse_report(_strict_load(text), file)
+        except (yaml.YAMLError, ValueError, NianbaoError):
+            pass
+    return parse_report(parse_yaml(text, file), file)
 
 
 def load_fast(path: Path, raw: bytes) -> Report:
@@ -90,9 +113,7 @@ def load_fast(path: Path, raw: bytes) -> Report:
         return load_report(path)
     try:
         text = decode_text(raw, str(path))
-        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader subclass
-        if _depth(data) > MAX_YAML_DEPTH:
-            raise ValueError("too deep")
+        data = _strict_load(text)
         report = parse_report(data, str(path))
     except (yaml.YAMLError, ValueError, NianbaoError):
         return load_report(path)  # raises, with the message a single load gives
@@ -105,14 +126,6 @@ def load_fast(path: Path, raw: bytes) -> Report:
 TABLE_KEYS = ("table2", "table3", "table4")
 
 
-def _encode_cell(value):
-    return {"m": str(value.amount), "u": value.unit} if isinstance(value, Money) else value
-
-
-def _decode_cell(value):
-    return Money(Decimal(value["m"]), value["u"]) if isinstance(value, dict) else value
-
-
 def _fill(part: Part, report: Report) -> None:
     from ..analyst.newyear import is_draft
 
@@ -122,16 +135,27 @@ def _fill(part: Part, report: Report) -> None:
 
 
 def _encode(part: Part) -> dict:
+    """A part as JSON: tables as they are, each Money cell's amount as text, its place under "money"."""
+    money, tables = [], {}
+    for t in TABLE_KEYS:
+        rows = tables[t] = {}
+        for row, cells in getattr(part, t).items():
+            rows[row] = list(cells)
+            for i, c in enumerate(cells):
+                if isinstance(c, Money):
+                    rows[row][i] = str(c.amount)
+                    money.append([t, row, i, c.unit])
     return {"name": part.name, "format": part.format.version, "options": part.options, "draft": part.draft,
-            "rollup": part.rollup,
-            **{t: {row: [_encode_cell(c) for c in cells] for row, cells in getattr(part, t).items()} for t in TABLE_KEYS}}
+            "rollup": part.rollup, "money": money, **tables}
 
 
 def _decode(part: Part, entry: dict) -> None:
     part.name, part.format = entry["name"], formats.FORMATS[entry["format"]]
     part.options, part.draft, part.rollup = dict(entry["options"]), bool(entry["draft"]), dict(entry["rollup"])
-    for t in TABLE_KEYS:
-        setattr(part, t, {row: [_decode_cell(c) for c in cells] for row, cells in entry[t].items()})
+    part.table2, part.table3, part.table4 = ({row: list(cells) for row, cells in entry[t].items()} for t in TABLE_KEYS)
+    for t, row, i, unit in entry["money"]:
+        cells = getattr(part, t)[row]
+        cells[i] = Money(Decimal(cells[i]), unit)
 
 
 def _code() -> str:

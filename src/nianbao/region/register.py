@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import paths
 from ..errors import SourceError
 from ..model.formats import DEPARTMENT, LEVELS, LEVELS_BY_KIND, OFFICE_REPORT, SUMMARY_REPORT, Level
-from ..model.sources import _Checker, parse_yaml, read_text
+from ..model.sources import _Checker, read_text
 
 FOLDER = "agencies"
 TOP_KEYS = ("year", "region", "bodies")
@@ -87,6 +87,15 @@ class Register:
     bodies: dict[str, Body]  # in the file's order
     reports: dict[str, Entry] = field(default_factory=dict)  # report id → entry
     _parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _own: dict[str, list[Entry]] = field(default_factory=dict)  # government id → the reports it sums by default
+
+    def own(self, government: str) -> list[Entry]:
+        """The reports a government's 汇总 sums by default (30号 二（二）), in the register's order."""
+        if not self._own:
+            for entry in self.reports.values():
+                for g in _default_of(entry):
+                    self._own.setdefault(g, []).append(entry)
+        return self._own.get(government, [])
 
     def parts(self, report_id: str) -> tuple[str, ...]:
         """The report ids a 汇总 report sums (() for any other report)."""
@@ -101,8 +110,7 @@ class Register:
         entry = self.reports[report_id]
         summed = set(self.parts(report_id))
         return [(e.id, e.body.outside or "登记表的 sums 未列入 / not listed in the register's sums")
-                for e in self.reports.values()
-                if e.id not in summed and e.id != report_id and _default_part(e, entry.body.id)]
+                for e in self.own(entry.body.id) if e.id not in summed and e.id != report_id]
 
     def order(self) -> list[str]:
         """Every report id, each 汇总 after all of its parts (bottom up)."""
@@ -131,16 +139,18 @@ class Register:
                 collect(part)
 
         collect(report_id)
-        return [r for r in self.order() if r in inside and r in self.summaries]
+        summaries = set(self.summaries)
+        return [r for r in self.order() if r in inside and r in summaries]
 
 
-def _default_part(entry: Entry, government: str) -> bool:
-    """Whether a report is one of a government's 汇总 parts by default (30号 二（二）)."""
+def _default_of(entry: Entry) -> tuple[str, ...]:
+    """The government whose 汇总 sums this report by default (30号 二（二）): a 本政府机关 report its own
+    government's; a department's, a 乡镇's and a lower government's 汇总 the government above."""
     if entry.role == OFFICE:
-        return entry.body.id == government
-    if entry.body.reports_to != government:
-        return False
-    return entry.role == SUMMARY or not entry.body.government
+        return (entry.body.id,)
+    if entry.body.reports_to is None or entry.role == OWN and entry.body.government:
+        return ()
+    return (entry.body.reports_to,)
 
 
 def register_path(root: Path, year: int) -> Path:
@@ -163,8 +173,10 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Register:
 
 def load_register_file(path: Path) -> Register:
     """Load and check one register file; raise RegisterError listing every problem."""
+    from .parts import parse_yaml_fast  # a province's register is ~1 MB: libyaml reads it in a fraction
+
     path = Path(path)
-    data = parse_yaml(read_text(path), str(path))
+    data = parse_yaml_fast(read_text(path), str(path))
     return parse_register(data, str(path), _year_of(path))
 
 
@@ -336,8 +348,7 @@ def _resolve_parts(check: _Checker, register: Register, where: dict[str, str]) -
         if not body.government:
             continue
         if body.sums is None:
-            parts = tuple(e.id for e in register.reports.values()
-                          if _default_part(e, body.id) and not e.body.outside)
+            parts = tuple(e.id for e in register.own(body.id) if not e.body.outside)
         else:
             parts = ()
             for i, part in enumerate(body.sums):

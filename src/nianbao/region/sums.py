@@ -68,7 +68,6 @@ class Totals:
     table4: dict = field(default_factory=dict)
     blank: dict[CellKey, list[str]] = field(default_factory=dict)  # blank in these parts → blank sum
     units: dict[CellKey, dict[str, list[str]]] = field(default_factory=dict)  # amounts in different units
-    contributors: dict[CellKey, list[str]] = field(default_factory=dict)  # parts with a non-zero value there
 
     def why_blank(self, cell: Cell) -> str:
         if cell.key in self.blank:
@@ -91,19 +90,27 @@ def sum_parts(fmt: Format, parts, decimals: int | None = None) -> Totals:
     """The cell-by-cell sum of parts (Reports or Parts of format fmt, with .id or given as (id, part))."""
     named = [(p if isinstance(p, tuple) else (p.id, p)) for p in parts]
     totals = Totals(fmt, **blank_tables(fmt))
+    by_row: dict[tuple[str, str], list[Cell]] = {}
     for cell in cells(fmt):
-        values = [(ident, value(part, cell)) for ident, part in named]
-        blank = [ident for ident, v in values if v is None]
-        totals.contributors[cell.key] = [ident for ident, v in values if v]
-        if blank:
-            totals.blank[cell.key] = blank
-            continue
-        if cell.kind == MONEY:
-            result = _sum_money(cell, values, totals, decimals)
-        else:
-            result = sum(v for _, v in values)
-        getattr(totals, TABLE_KEYS[cell.key.table])[cell.key.row][cell.index] = result
+        by_row.setdefault((cell.key.table, cell.key.row), []).append(cell)
+    for (table, row), row_cells in by_row.items():
+        attr = TABLE_KEYS[table]
+        width = len(row_cells)
+        rows = [_padded(getattr(part, attr).get(row), width) for _, part in named]
+        out = getattr(totals, attr)[row]
+        for cell, column in zip(row_cells, zip(*rows) if rows else [()] * width):
+            if None in column:
+                totals.blank[cell.key] = [ident for (ident, _), v in zip(named, column) if v is None]
+            elif cell.kind == MONEY:
+                out[cell.index] = _sum_money(cell, list(zip([i for i, _ in named], column)), totals, decimals)
+            else:
+                out[cell.index] = sum(column)
     return totals
+
+
+def _padded(row, width: int) -> list:
+    row = list(row or ())
+    return row + [None] * (width - len(row)) if len(row) < width else row
 
 
 def _sum_money(cell: Cell, values, totals: Totals, decimals: int | None):

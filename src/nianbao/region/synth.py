@@ -126,8 +126,9 @@ def _summaries(region: Region, city: str, bodies: list[dict], rng: random.Random
 
     register = parse_register(region.register, f"{FOLDER}/{region.year}.yaml", region.year)
     fmt = formats.format_for_year(region.year)
+    summaries = set(register.summaries)
     for report_id in register.order():
-        if report_id not in register.summaries:
+        if report_id not in summaries:
             continue
         body = register.reports[report_id].body
         result = Rollup(report_id, body.name, Path())
