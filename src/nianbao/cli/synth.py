@@ -1,4 +1,4 @@
-"""nianbao synth --agencies N --year Y --out DIR [--violations SHARE] [--seed S] [--with-previous]
+"""nianbao synth --agencies N --year Y --out DIR [--violations SHARE] [--seed S] [--with-previous] [--force]
 nianbao synth --region --year Y --out DIR [--counties N] [--departments N] [--towns N] [--faults missing,disagree,late]"""
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="随机种子 / random seed")
     p.add_argument("--with-previous", action="store_true",
                    help="同时写出上一年源数据（跨年规则可用）/ also write last year's source data (for cross-year rules)")
+    p.add_argument("--force", action="store_true",
+                   help="覆盖 synth 先前写出的文件（其他文件从不覆盖）/ replace files synth wrote before (never others)")
     region = p.add_argument_group("地区 / a region (--region)")
     region.add_argument("--region", action="store_true",
                         help="合成一个地区：市、县、乡镇及登记表 agencies/<年度>.yaml / a synthetic region with its register")
@@ -38,7 +40,7 @@ def run(args) -> int:
     from ..synth import synthesize, write_agencies
 
     agencies = synthesize(args.agencies, year, violations=args.violations, seed=args.seed, previous=args.with_previous)
-    written = write_agencies(agencies, args.out, year)
+    written = write_agencies(agencies, args.out, year, force=args.force)
     planted = [a for a in agencies if a.planted]
     print(f"已写出 {len(agencies)} 个机构、{len(written)} 个文件到 {args.out} / wrote {len(agencies)} agencies, "
           f"{len(written)} files under {args.out}")
@@ -53,7 +55,7 @@ def run_region(args, year: int) -> int:
     faults = tuple(f.strip() for f in args.faults.split(",") if f.strip())
     region = synthesize_region(year, counties=args.counties, departments=args.departments, towns=args.towns,
                                seed=args.seed, faults=faults, previous=args.with_previous)
-    written = write_region(region, args.out)
+    written = write_region(region, args.out, force=args.force)
     print(f"已写出地区 {region.register['region']}：{len(region.register['bodies'])} 个报告主体、{len(written)} 个文件到 "
           f"{args.out} / wrote a region of {len(region.register['bodies'])} bodies, {len(written)} files")
     for fault, what in region.planted.items():

@@ -153,19 +153,20 @@ def _summaries(region: Region, city: str, bodies: list[dict], rng: random.Random
         region.summaries[report_id] = report
 
 
-def write_region(region: Region, out: Path) -> list[Path]:
+def write_region(region: Region, out: Path, *, force: bool = False) -> list[Path]:
     """agencies/<year>.yaml, data/ and params/ for every report but the missing one (its absence is
-    what the register and status show); overwrites only files synth wrote."""
+    what the register and status show). Like synth.write_agencies: existing files only with force,
+    never a file synth did not write, nothing unless all can be."""
     out = Path(out)
     register = out / FOLDER / f"{region.year}.yaml"
     text = (f"# 登记表 / register of reporting bodies ({synth.MARK} --region)\n"
             + yaml.dump(region.register, allow_unicode=True, sort_keys=False, width=10**6))
-    if register.exists() and synth.MARK not in register.read_text(encoding="utf-8", errors="replace"):
-        raise UsageError(f"不覆盖非 synth 生成的文件：{register}", f"refusing to overwrite a file synth did not write: {register}")
+    if register.exists() and (not force or synth.MARK not in register.read_text(encoding="utf-8", errors="replace")):
+        raise UsageError(f"{register} 已存在，不覆盖（synth 写出的可加 --force）",
+                         f"{register} already exists; not overwriting it (--force replaces one synth wrote)")
     agencies = [a for a in region.agencies if a.id != region.planted.get("missing")]
-    written = synth.write_agencies(agencies, out, region.year)
-    for report_id, report in region.summaries.items():
-        agency = synth.Agency(report_id, report.agency, {region.year: report})
-        written += synth.write_agencies([agency], out, region.year)
+    agencies += [synth.Agency(report_id, report.agency, {region.year: report})
+                 for report_id, report in region.summaries.items()]
+    written = synth.write_agencies(agencies, out, region.year, force=force)
     paths.write_atomic(register, text, fsync=False)
     return [register, *written]
