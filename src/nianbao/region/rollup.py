@@ -146,7 +146,7 @@ def _rollup_one(root, year, register, report_id, existing: Report | None, reader
     text = dump_report(report)  # loads by construction (tests/test_region.py reads every file it writes back)
     if existing is None:
         paths.write_new(path, text, within=root / "data")
-    else:
+    elif path.read_bytes() != text.encode("utf-8"):  # unchanged: the file (and its mtime) stays as it was
         paths.write_atomic(path, text, within=root / "data")
     params = paths.params_path(root, year, report_id)
     if not params.exists() and not params.is_symlink():  # batch renders what has parameters

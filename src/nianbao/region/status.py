@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import paths
 from ..provenance.manifest import read_manifest
 from .parts import Part, PartReader
-from .register import OWN, SUMMARY, Register
+from .register import OFFICE, OWN, SUMMARY, Register
 from .rollup import require_register
 
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -101,8 +101,8 @@ def region_status(root: Path | None, year, *, today: dt.date | None = None, read
         deadline = dt.date(year + 1, month, day)
         row = ReportStatus(report_id, part.name or body.name, body.kind, entry.role if entry.role != OWN else "report",
                            body.reports_to or "", PRESENT, part.present, deadline=deadline.isoformat())
-        row.published = part.published or (body.published if entry.role != SUMMARY or not body.government
-                                           else "") or ""
+        # the register's record is of the body's own report (a government's: its 汇总)
+        row.published = part.published or (body.published if entry.role != OFFICE else "")
         when = parse_date(row.published)
         if when is not None:
             row.late = when > deadline
