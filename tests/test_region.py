@@ -265,3 +265,14 @@ def test_a_renamed_body_is_written_down_and_its_old_id_may_not_stay(tmp_path):
         parse_register({"year": YEAR, "bodies": _with(1, formerly=["city-jyty"])}, "agencies/2022.yaml", YEAR)
     with pytest.raises(RegisterError, match=r"formerly\[1\]: 应为本年已不存在的标识"):
         parse_register({"year": YEAR, "bodies": _with(1, formerly=["county-cgz"], change="x")}, "a.yaml", YEAR)
+
+
+def test_rollup_of_a_body_without_a_summary_or_without_a_register_is_refused(region, tmp_path, monkeypatch, capsys):
+    before = sorted(p.relative_to(region) for p in region.rglob("*"))
+    assert main(["rollup", "--year", str(YEAR), "--agency", f"{COUNTY}-cgz"]) == 2
+    err = capsys.readouterr().err
+    assert f"{COUNTY}-cgz 是乡镇（街道），没有汇总报告" in err and "has no 汇总 report" in err and CITY in err
+    monkeypatch.setenv("NIANBAO_HOME", str(project(tmp_path / "empty")))
+    assert main(["rollup", "--year", str(YEAR), "--agency", CITY]) == 2
+    assert f"没有 {YEAR} 年的登记表" in capsys.readouterr().err
+    assert sorted(p.relative_to(region) for p in region.rglob("*")) == before

@@ -67,7 +67,8 @@ def government_summary(register: Register, agency: str) -> str:
     body = register.bodies.get(agency)
     if body is not None and body.government:
         return body.summary
-    known = "、".join(register.bodies[e.body.id].id for e in register.reports.values() if e.role == SUMMARY)
+    governments = [e.body.id for e in register.reports.values() if e.role == SUMMARY]
+    known = "、".join(governments[:10]) + (f" 等 {len(governments)} 个" if len(governments) > 10 else "")
     what = f"是{body.kind}，没有汇总报告" if body else "不在登记表中"
     raise UsageError(f"{agency} {what}（{register.path}）；有汇总报告的人民政府：{known}",
                      f"{agency} {'has no 汇总 report (it is a ' + body.kind + ')' if body else 'is not in the register'} "
