@@ -276,3 +276,19 @@ def test_rollup_of_a_body_without_a_summary_or_without_a_register_is_refused(reg
     assert main(["rollup", "--year", str(YEAR), "--agency", CITY]) == 2
     assert f"没有 {YEAR} 年的登记表" in capsys.readouterr().err
     assert sorted(p.relative_to(region) for p in region.rglob("*")) == before
+
+
+def test_money_is_summed_at_its_decimals_and_different_units_are_not_added(region, capsys):
+    from nianbao.model.sources import Money, load_report
+    from nianbao.region.sums import cells, sum_parts
+
+    parts = [load_report(region / "data" / str(YEAR) / f"{COUNTY}-{d}.yaml") for d in ("jyj", "czj")]
+    fee = next(c for c in cells(parts[0].format) if c.kind == "money")
+    row = fee.key.row
+    parts[0].table2[row], parts[1].table2[row] = [Money(Decimal("1.20"))], [Money(Decimal("0.035"))]
+    named = [("a", parts[0]), ("b", parts[1])]
+    assert sum_parts(parts[0].format, named).table2[row] == [Money(Decimal("1.235"))]
+    assert sum_parts(parts[0].format, named, decimals=4).table2[row] == [Money(Decimal("1.2350"))]
+    parts[1].table2[row] = [Money(Decimal("350"), "元")]
+    totals = sum_parts(parts[0].format, named)
+    assert totals.table2[row] == [None] and "单位不一" in totals.why_blank(fee) and "元：b" in totals.why_blank(fee)
