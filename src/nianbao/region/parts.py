@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -177,6 +179,7 @@ class PartReader:
         self._entries: dict | None = None
         self._kept: dict[str, dict] = {}
         self._fresh = 0
+        self._prefetched: set[str] = set()  # entries parsed by prefetch(), not yet in the cache file
 
     def entries(self) -> dict:
         if self._entries is None:
@@ -198,7 +201,9 @@ class PartReader:
         if entry is not None:
             try:
                 _decode(part, entry)
-                self._kept[digest] = entry
+                if digest not in self._kept:
+                    self._kept[digest] = entry
+                    self._fresh += digest in self._prefetched
                 return part
             except (KeyError, TypeError, ValueError, ArithmeticError):
                 part.format = None  # a damaged entry: read the file
@@ -213,6 +218,28 @@ class PartReader:
             self._fresh += 1
         return part
 
+    def prefetch(self, ids, workers: int | None = None) -> None:
+        """Parse, in worker processes, the parts the cache does not hold yet: a province's first
+        rollup or status (thousands of files, libyaml-bound) on every core. Errors are left for
+        read(), which reports them as a single load does."""
+        todo = []
+        for report_id in ids:
+            path = self.base / str(self.year) / f"{paths.check_agency_id(report_id)}.yaml"
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+            if digest not in self.entries():
+                todo.append(str(path))
+        workers = min(workers or os.cpu_count() or 1, len(todo) // PREFETCH_CHUNK)
+        if workers < 2:
+            return
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for digest, entry in pool.imap_unordered(_parse_one, todo, chunksize=PREFETCH_CHUNK):
+                if entry is not None:
+                    self._entries[digest] = entry
+                    self._prefetched.add(digest)
+
     def read_all(self, ids) -> dict[str, Part]:
         return {report_id: self.read(report_id) for report_id in ids}
 
@@ -223,6 +250,23 @@ class PartReader:
         _write_cache(self.root, cache_path(self.root, self.year),
                      merged if len(merged) <= 2 * len(self._kept) + 1000 else self._kept)
         self._fresh = 0
+
+
+PREFETCH_CHUNK = 64  # files per task: fewer round trips; below two chunks a pool does not pay
+
+
+def _parse_one(path: str) -> tuple[str, dict | None]:
+    raw = Path(path).read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        report = load_fast(Path(path), raw)
+    except NianbaoError:
+        return digest, None
+    if report.gaps:
+        return digest, None
+    part = Part(Path(path).stem, Path(path), digest)
+    _fill(part, report)
+    return digest, _encode(part)
 
 
 def _read_cache(path: Path) -> dict:

@@ -100,6 +100,7 @@ def rollup(root: Path | None, year, agency: str, *, recursive: bool = False, exc
         if path.exists() or path.is_symlink():
             existing[report_id] = load_fast(path, path.read_bytes()) if path.is_file() else load_report(path)
     reader = PartReader(root, year, cache=cache)
+    reader.prefetch({p for report_id in targets for p in register.parts(report_id) if p not in targets})
     results = []
     for report_id in targets:
         result = _rollup_one(root, year, register, report_id, existing.get(report_id), reader, exclude_flawed)

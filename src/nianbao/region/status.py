@@ -92,6 +92,7 @@ def region_status(root: Path | None, year, *, today: dt.date | None = None, read
     register = require_register(root, year)
     today = today or dt.date.today()
     reader = reader or PartReader(root, year)
+    reader.prefetch(register.order())
     parts = reader.read_all(register.order())
     rows = []
     for report_id, part in parts.items():
