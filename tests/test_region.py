@@ -184,7 +184,7 @@ def test_a_planted_wrong_summary_cell_is_an_r36_finding_naming_the_cell_and_its_
 
 
 def test_status_lists_missing_and_late_reports_against_their_level_deadline(tmp_path, capsys, monkeypatch):
-    root = tmp_path / "r"
+    root = project(tmp_path / "r")
     assert main(["synth", "--region", "--year", str(YEAR), "--out", str(root), "--faults", "missing,late"]) == 0
     out = capsys.readouterr().out
     missing = re.search(r"planted missing: (\S+)", out).group(1)
@@ -201,6 +201,9 @@ def test_status_lists_missing_and_late_reports_against_their_level_deadline(tmp_
     assert status["counts"]["缺报"] == 1
     assert main(["status", "--year", str(YEAR)]) == 0
     assert re.search(rf"{missing}\s+缺报.*逾期 late", capsys.readouterr().out)
+    assert main(["check", str(root / "data" / str(YEAR) / f"{late.group(1)}.yaml"), "--json"]) == 0  # a warning
+    (r38,) = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "R38"]
+    assert (r38["expected"], r38["actual"]) == (f"≤ {YEAR + 1}-01-31", late.group(2))
 
 
 # ------------------------------------------------------------------ a register that does not hold together
