@@ -13,6 +13,7 @@ and a body marked `outside` (a 垂直管理 system, which reports up its own lin
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,7 +258,7 @@ def _body(check: _Checker, item, where: str) -> Body | None:
                       f"only for a 县级以上 government ({ident} is a {kind})", item[key])
     if government and ident:
         summary = _ident(check, item["summary"], f"{label}.summary") if "summary" in item else ident
-        office = _ident(check, item["office"], f"{label}.office") if "office" in item else ident + OFFICE_SUFFIX
+        office = _ident(check, item.get("office", ident + OFFICE_SUFFIX), f"{label}.office")  # the default too
     sums = None
     if "sums" in item:
         if not government:
@@ -277,8 +278,8 @@ def _body(check: _Checker, item, where: str) -> Body | None:
     outside = check.text(item.get("outside"), f"{label}.outside").strip()
     change = check.text(item.get("change"), f"{label}.change").strip()
     published = item.get("published")
-    if published is not None and not isinstance(published, str):
-        published = str(published)  # YAML reads 2024-01-20 as a date: it is the date meant
+    if isinstance(published, dt.date):
+        published = published.isoformat()  # YAML reads 2024-01-20 as a date: it is the date meant
     published = check.text(published, f"{label}.published").strip()
     if formerly and not change:
         check.add(f"{label}.change", "写明沿革（更名、合并……）", "what happened (renamed, merged …)")
