@@ -36,6 +36,7 @@ from ..provenance import ledger
 from ..provenance import manifest as provenance
 from ..provenance import signing
 from ..errors import NianbaoError, UsageError
+from ..region.register import load_register
 from .index import STATUS_ORDER, read_failure, report_status, write_index
 from .lock import outputs_lock
 from .progress import Progress, clock
@@ -93,6 +94,7 @@ class Plan:
     entries: list[Entry]
     shared: list[provenance.Input]
     pdf: bool
+    notes: list[str] = field(default_factory=list)  # said once at the end (a 汇总 older than its parts)
 
     @property
     def jobs(self) -> list[Job]:
@@ -123,9 +125,10 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
                retry_failed: bool = False, pdf: bool = True, chromium_here: bool = True) -> Plan:
     """chromium_here: the reports print on this machine (not on a remote Dask cluster), so
     whether Chromium is installed here decides what a PDF asked for can give."""
+    from ..region.tree import rollup_notes, tree_order
     from ..report.params import notebook_parameters
 
-    everyone = select_agencies(root, year, agencies)
+    everyone = tree_order(root, year, select_agencies(root, year, agencies))  # parts before their 汇总
     shared = provenance.shared_inputs(root)
     if shared[0].sha256 is None:
         raise UsageError(f"找不到报告笔记本 {root / provenance.NOTEBOOK}", f"the report notebook {root / provenance.NOTEBOOK} is missing")
@@ -137,7 +140,7 @@ def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, forc
     printable = _asked_once(lambda: not chromium_missing()) if pdf and chromium_here else (lambda: True)
     entries = [_plan_one(root, year, agency, shared, digests, known, context, force, retry_failed, pdf, printable)
                for agency in everyone]
-    return Plan(root, year, entries, shared, pdf)
+    return Plan(root, year, entries, shared, pdf, rollup_notes(root, year, everyone))
 
 
 def chromium_missing() -> bool:
@@ -394,6 +397,7 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
     year = paths.check_year(year)
     out_dir = root / "outputs" / str(year)
     chosen = select_agencies(root, year, agencies)  # bad usage is told before anything is created or waited for
+    load_register(root, year)  # as is a register that does not hold together
     signing.signer()  # as is an unreadable signing key
     paths.refuse_links(out_dir, root / "outputs")  # not even the lock file goes through a planted link
     for agency in chosen:  # a link planted at outputs/<year>/<agency>: refused, as render refuses it
@@ -404,6 +408,7 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
         plan = plan_batch(root, year, agencies=agencies, force=force, retry_failed=retry_failed, pdf=pdf,
                           chromium_here=here)
         summary = BatchSummary(year, out_dir, plan.entries, plan_seconds=time.perf_counter() - t0)
+        summary.warnings.update(plan.notes)
         todo = [e for e in plan.entries if e.job is not None]
         if pdf and here:
             _refuse_losing_pdfs(out_dir, todo)

@@ -466,3 +466,27 @@ def format_for_year(year: int) -> Format:
 
 def report_title(agency: str, year: int) -> str:
     return f"{agency}{year}年{TITLE_SUFFIX}"
+
+
+# ---------------------------------------------------------------- reporting bodies (30号 二; R36, R38)
+@dataclass(frozen=True)
+class Level:
+    """A kind of reporting body, as a register (agencies/<year>.yaml) names it."""
+
+    kind: str  # exact text in the register
+    rank: int  # 乡镇 1 < 县级 2 < 地市级 3 < 省级 4; a department (0) sits under its government
+    government: bool  # a 县级以上 government: two reports, its 汇总 and its 本政府机关 report
+    deadline: tuple[int, int]  # (month, day) of year Y+1 by which its report is published (条例第四十九条, 30号 二)
+
+
+DEPARTMENT = "政府部门"
+LEVELS = (
+    Level(DEPARTMENT, 0, False, (1, 31)),  # 县级以上人民政府部门
+    Level("乡镇（街道）", 1, False, (1, 31)),  # 乡镇人民政府 "参照对县级以上人民政府部门的要求"
+    Level("县级人民政府", 2, True, (2, 20)),
+    Level("地市级人民政府", 3, True, (3, 10)),
+    Level("省级人民政府", 4, True, (3, 31)),
+)
+LEVELS_BY_KIND = {level.kind: level for level in LEVELS}
+SUMMARY_REPORT = "汇总"  # a government's two reports: the 本级政府 汇总 and its 办公厅（室）'s 本政府机关 report
+OFFICE_REPORT = "本政府机关"

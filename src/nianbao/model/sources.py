@@ -26,7 +26,8 @@ MAX_COUNT = 10**9  # more applications or decisions than this is a typo, not a c
 MAX_MONEY = Decimal(10) ** 12
 MONEY_UNITS = ("亿元", "万元", "元")
 TOP_KEYS = ("agency", "year", "format", "title", "preamble", "sections", "headings",
-            "table2", "table3", "table4", "options", "gaps", "source")
+            "table2", "table3", "table4", "options", "gaps", "source", "rollup")
+ROLLUP_KEYS = ("parts", "missing", "left_out", "blank")  # what `nianbao rollup` records in a 汇总 source
 OPTION_KEYS = {"fee_decimals": "0–6 之间的整数 / an integer 0–6",
                "published": "发布日期文本 / a publication date as text",
                "draft": "true/false"}
@@ -62,6 +63,7 @@ class Report:
     gaps: list[dict] = field(default_factory=list)  # cells an importer could not read with confidence
     source: str = ""  # where the data came from (an imported file), free text
     path: str = ""  # the file it was loaded from
+    rollup: dict = field(default_factory=dict)  # a 汇总 report: the parts `nianbao rollup` summed (region.rollup)
 
     def __post_init__(self):
         if not self.title:
@@ -475,13 +477,18 @@ def parse_report(data, file: str = "<source>") -> Report:
         check.add("gaps", "映射的列表", "a list of mappings", gaps)
         gaps = []
 
+    rollup = check.mapping(data.get("rollup"), "rollup", required=False)
+    check.keys(rollup, ROLLUP_KEYS, "rollup")
+    if not isinstance(rollup.get("parts", {}), dict):
+        check.add("rollup.parts", "报告标识到 sha256 的映射", "a mapping of report id to sha256", rollup.get("parts"))
+
     if check.problems:
         raise SourceError(file, check.problems)
     return Report(
         agency=agency, year=year, format=fmt, title=check.text(data.get("title"), "title").strip(),
         preamble=check.text(data.get("preamble"), "preamble"), sections=sections, headings=headings,
         table2=table2, table3=table3, table4=table4, options=dict(options), gaps=list(gaps),
-        source=str(data.get("source") or ""), path=file,
+        source=str(data.get("source") or ""), path=file, rollup=dict(rollup),
     )
 
 
@@ -516,6 +523,24 @@ def _scalar(value) -> str:
 
 def _flow(cells: list) -> str:
     return "[" + ", ".join("~" if c is None else _scalar(c) for c in cells) + "]"
+
+
+def _rollup_lines(record: dict, block) -> list[str]:
+    """A 汇总's rollup record; its parts (a province's run to thousands) one quoted line each, not
+    through yaml.dump (seconds for a province). Ids and digests need no escaping: [a-z0-9_-], hex."""
+    lines = ["rollup:"]
+    parts = record.get("parts") or {}
+    if all(isinstance(k, str) and re.fullmatch(r"[a-z0-9_-]+", k) and isinstance(v, str)
+           and re.fullmatch(r"[0-9a-f]*", v) for k, v in parts.items()):
+        lines.append("  parts:" + ("" if parts else " {}"))
+        lines += [f'    "{k}": "{v}"' for k, v in parts.items()]
+        rest = {k: v for k, v in record.items() if k != "parts"}
+    else:
+        rest = record
+    if rest:
+        text = yaml.dump(rest, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6).rstrip("\n")
+        lines += ["  " + line for line in text.splitlines()]
+    return lines
 
 
 def dump_report(report: Report) -> str:
@@ -554,13 +579,15 @@ def dump_report(report: Report) -> str:
         block({"source": report.source})
     if report.gaps:
         block({"gaps": report.gaps})
+    if report.rollup:
+        out.extend(_rollup_lines(report.rollup, block))
     return "\n".join(out) + "\n"
 
 
 def report_equal(a: Report, b: Report) -> bool:
     """Same content (the file each came from aside)."""
     fields = ("agency", "year", "title", "preamble", "sections", "headings", "table2", "table3", "table4",
-              "options", "gaps")
+              "options", "gaps", "rollup")
     return a.format.version == b.format.version and all(getattr(a, f) == getattr(b, f) for f in fields)
 
 

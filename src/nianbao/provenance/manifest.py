@@ -32,7 +32,8 @@ KEY_PACKAGES = ("pandas", "great_expectations", "papermill", "nbclient", "nbconv
                 "playwright")
 ROLE_LABELS = {"notebook": "报告笔记本 / notebook", "parameters": "参数文件 / parameters",
                "source": "本年源数据 / source data", "previous": "上年源数据 / previous-year data",
-               "suite": "规则套件 / suite", "template": "模板 / template", "lock": "依赖锁定文件 / lock file"}
+               "suite": "规则套件 / suite", "template": "模板 / template", "lock": "依赖锁定文件 / lock file",
+               "register": "登记表 / register", "part": "汇总的组成报告 / a part of the 汇总"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,24 @@ def report_files(root: Path, year: int, agency: str, params: dict) -> list[tuple
     data = data_dir(root, params)
     return [("parameters", root / "params" / str(year) / f"{agency}.yaml"),
             ("source", data / str(year) / f"{agency}.yaml"),
-            ("previous", data / str(year - 1) / f"{agency}.yaml")]
+            ("previous", data / str(year - 1) / f"{agency}.yaml"), *summed_files(root, year, agency, data)]
+
+
+def summed_files(root: Path, year: int, agency: str, data: Path) -> list[tuple[str, Path]]:
+    """A 汇总 report's further inputs: the register and every part it sums (rule R36 reads them),
+    so a changed part makes the 汇总 stale. [] for any other report, or a project without a register."""
+    from ..errors import NianbaoError
+    from ..region.register import SUMMARY, load_register, register_path
+
+    try:
+        register = load_register(root, year)
+    except NianbaoError:  # unreadable: the 汇总 cannot tell its parts; the register's change still shows
+        return [("register", register_path(root, year))]
+    entry = register.reports.get(agency) if register else None
+    if entry is None or entry.role != SUMMARY:
+        return []
+    return [("register", register_path(root, year)),
+            *(("part", data / str(year) / f"{p}.yaml") for p in register.parts(agency))]
 
 
 def report_inputs(root: Path, year: int, agency: str, params: dict) -> list[Input]:

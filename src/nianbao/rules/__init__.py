@@ -43,6 +43,8 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
     from . import engine, frames, suites
     from .claims import read_claims
     from .findings import findings_from
+    from .deadline import deadline_findings
+    from .summed import summed_findings
 
     if previous is not None and previous.year != report.year - 1:
         raise UsageError(f"上一年度报告应为 {report.year - 1} 年，实为 {previous.year} 年",
@@ -66,6 +68,8 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
                      f"{report.year} 年用 {report.format.version} 格式，格式变更前后不可比")
     else:
         run(suites.CROSS_YEAR, frames.cross_year_frames(report, previous))
+    findings.extend(summed_findings(report, notes))  # R36, for a 汇总 report of a register
+    findings.extend(deadline_findings(report, notes))  # R38, for a report the register lists
     findings.sort(key=rule_order)
     return Validation(agency=report.agency, year=report.year, format=report.format.version, findings=findings,
                       gaps=[{**gap, "cells": [asdict(c) for c in cells]} for gap, cells in gaps],

@@ -63,6 +63,8 @@ RULES = {r.id: r for r in (  # in the order findings are listed
     Rule("R27", ERROR, "六个部分的标题与格式模板一致"),
     Rule("R28", ERROR, "表格的行与单元格与格式模板一致"),
     Rule("R29", ERROR, "报告年度适用的格式版本（2019 年度仅鼓励使用统一格式，不符为警告）"),
+    Rule("R36", ERROR, "汇总报告：每个单元格 = 登记表所列各组成报告同一单元格之和（缺报为警告）"),
+    Rule("R38", WARNING, "按时发布：发布日期不晚于本级时限（部门、乡镇 1月31日，县级 2月20日，地市级 3月10日，省级 3月31日）"),
 )}
 
 # Which rule checks the type of each table's cells, and which rule each table-四 group's sum answers to,
