@@ -66,9 +66,23 @@ def is_layout(text: str) -> bool:
 
 
 def from_text(text: str, kind: str, name: str = "") -> Document:
+    from .flat import is_flat, unflatten, unwrap
+
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    notes = []
+    text, wrapped = unwrap(text)
+    if wrapped:
+        notes.append("文本按固定宽度折行，折断的行已接回 / the text was hard-wrapped at a fixed width; cut lines "
+                     "were joined again")
     if is_layout(text):
-        return Document(layout_lines(text), True, kind, name)
+        if not any(is_flat(line) for line in re.split(r"[\n\f]", text)):
+            return Document(layout_lines(text), True, kind, name, notes=notes)
+        text = text.replace("\f", "\n")  # PDF text with each page on one line: its columns are gone too
+    text, flat = unflatten(text)
+    if flat:
+        notes.append(f"整篇报告连成 {flat} 行（网页“复制文本”或存档），已按节标题和表格行标签切开 / the report came "
+                     f"flattened on {flat} line(s) (a page's copied text or an archive); cut at its section headings "
+                     "and table row labels")
     lines = []
     for raw in text.split("\n"):
         raw = raw.rstrip("\n")
@@ -76,7 +90,7 @@ def from_text(text: str, kind: str, name: str = "") -> Document:
             lines.append(Line(raw, raw.split("\t")))
         else:
             lines.append(Line(raw))
-    return Document(lines, False, kind, name)
+    return Document(lines, False, kind, name, notes=notes)
 
 
 def layout_lines(text: str) -> list[Line]:

@@ -23,7 +23,7 @@ TITLE_NO_YEAR = re.compile(r"^(?P<before>.*?)(?P<suffix>政府信息公开(?:工
 # Site furniture around an article: print/close links, share buttons, font-size switches, footers.
 FURNITURE = re.compile(r"打印(本页|此页|文章|本文)|[【\[]\s*打印\s*[】\]]|关闭(本页|窗口)|返回顶部|分享到|扫一扫"
                        r"|版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备|【\s*字[体号]|字号[:：]|浏览次数|访问量"
-                       r"|责任编辑|上一篇|下一篇|相关(链接|文章|阅读)")
+                       r"|责任编辑|上一篇|下一篇|相关(链接|文章|阅读)|附件下载|相关附件")
 SENTENCE_END = "。！？；：!?;:）)”"
 
 

@@ -18,7 +18,7 @@ from .document import Line
 from .geometry import Geometry, place
 from .labels import ABBREVIATED, EXTRA, TYPO, essential, key, similar, variants
 
-GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])(?P<digits>[0-9０-９][0-9０-９\s]*)$")
+GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])(?P<digits>[0-9０-９][0-9０-９\s.．,，]*)$")
 MAX_LABEL_LINES = 8  # a label wrapped over more lines than this is not one label
 FUZZY_SCORE = 0.75  # how like its official label a misspelt label must be
 MAX_FUZZY_CHUNKS = 120  # unclaimed label pieces between a missing row's neighbours; more is not a table row's gap
@@ -52,7 +52,7 @@ class Region:
 
     def __post_init__(self):
         if not self.layout:
-            self.lines = merge_cell_runs(self.lines)
+            self.lines = merge_cell_runs(split_rows(self.lines))
         self._on_line: dict[int, list[int]] = {}  # line → indexes of its chunks (no scan of all chunks per line)
         for i, line in enumerate(self.lines):
             labels, values = split_line(line, self.layout)
@@ -71,6 +71,24 @@ class Region:
 
     def text(self) -> str:
         return "\n".join(line.text if line.cells is None else "\t".join(line.cells) for line in self.lines)
+
+
+def split_rows(lines: list[Line]) -> list[Line]:
+    """A line of cells holding a label after numbers is two rows run together (「…\t0\t2.其他…\t0」:
+    a line break lost): each label starts a row of its own, so no row takes the next one's numbers."""
+    out: list[Line] = []
+    for line in lines:
+        cells = line.cells
+        if cells is None:
+            out.append(line)
+            continue
+        starts = [0] + [i for i in range(1, len(cells)) if cells[i].strip() and not is_value(cells[i])
+                        and any(c.strip() and is_value(c) for c in cells[:i])
+                        and is_value(next(c for c in reversed(cells[:i]) if c.strip()))]
+        for a, b in zip(starts, starts[1:] + [len(cells)]):
+            part = cells[a:b]
+            out.append(Line("\t".join(part), part, line.page, line.path) if len(starts) > 1 else line)
+    return out
 
 
 def merge_cell_runs(lines: list[Line]) -> list[Line]:
@@ -131,7 +149,7 @@ def split_line(line: Line, layout: bool) -> tuple[list[tuple[int, str]], list[To
 def _unglue(text: str) -> tuple[str, str]:
     """A label with digits stuck to its end (「申请数量230 000023」) → the label and the digits."""
     match = GLUED.match(text)
-    if match and re.search(r"[\u4e00-\u9fff）)]$", match.group("label")):
+    if match and re.search(r"[\u4e00-\u9fff）)”」』]$", match.group("label")):
         return match.group("label"), match.group("digits").strip()
     return text, ""
 
