@@ -241,16 +241,17 @@ def no_chromium(root: Path, tmp_path: Path):
     return lambda: os.environ.pop("NIANBAO_CHROMIUM")
 
 
-FAULTS = [  # (id, plant the fault → undo, --no-pdf, words of the message)
-    ("kernel killed mid-report", kill_kernel, True, ["kernel died", "内核"]),
-    ("chromium kills itself", chromium("kill -9 $$"), False, ["Chromium failed to print the PDF", "Chromium 打印 PDF 失败"]),
-    ("chromium missing", no_chromium, False, ["Chromium not found", "existing report (with its PDF) is kept"]),
+FAULTS = [  # (id, plant the fault → undo, --no-pdf, exit status, words of the message)
+    ("kernel killed mid-report", kill_kernel, True, 1, ["kernel died", "内核"]),
+    ("chromium kills itself", chromium("kill -9 $$"), False, 1, ["Chromium failed to print the PDF", "Chromium 打印 PDF 失败"]),
+    # refused before anything runs (exit 2), as batch refuses it
+    ("chromium missing", no_chromium, False, 2, ["Chromium not found", "existing report (with its PDF) is kept"]),
 ]
 
 
-@pytest.mark.parametrize("plant,no_pdf,words", [f[1:] for f in FAULTS], ids=[f[0] for f in FAULTS])
+@pytest.mark.parametrize("plant,no_pdf,expected,words", [f[1:] for f in FAULTS], ids=[f[0] for f in FAULTS])
 def test_a_fault_fails_the_report_in_flight_and_keeps_the_good_one(faults_project, tmp_path, monkeypatch, plant,
-                                                                   no_pdf, words):
+                                                                   no_pdf, expected, words):
     root, result, _ = faults_project
     monkeypatch.setenv("NIANBAO_HOME", str(root))
     before = tree(root / "outputs")
@@ -259,7 +260,7 @@ def test_a_fault_fails_the_report_in_flight_and_keeps_the_good_one(faults_projec
         status, err = run_cli(ARGV + (["--no-pdf"] if no_pdf else []))
     finally:
         undo()
-    assert status == 1, err
+    assert status == expected, err
     assert "Traceback" not in err and err.count("\n") == 1
     assert f"nianbao render: {result.out_dir}: " in err  # the report, not the temporary directory
     for word in words:

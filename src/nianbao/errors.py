@@ -6,7 +6,23 @@ no traceback reaches a user for bad input.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline
+LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # and those too: a name is one line
+
+
+ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """Text for the screen or a stored record: control characters written as escapes (\\u001b, and
+    \\n too unless lines=True: a file name with a newline would forge a line), the rest as it is (a
+    Chinese file name stays readable). An escape sequence never reaches the terminal; the escapes are
+    JSON's, so JSON output stays JSON."""
+    return (CONTROL if lines else LINE_CONTROL).sub(
+        lambda m: ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), str(text))
 
 
 @dataclass(frozen=True)
@@ -32,9 +48,9 @@ class NianbaoError(Exception):
         self.zh, self.en, self.file = zh, en, file
         super().__init__(str(self))
 
-    def __str__(self) -> str:
-        where = f"{self.file}: " if self.file else ""
-        return f"{where}{self.zh} / {self.en}"
+    def __str__(self) -> str:  # messages quote names from the command line and the files: shown inert
+        where = f"{printable(self.file)}: " if self.file else ""
+        return f"{where}{printable(self.zh, lines=True)} / {printable(self.en, lines=True)}"
 
 
 class SourceError(NianbaoError):
@@ -45,8 +61,8 @@ class SourceError(NianbaoError):
         super().__init__("源数据有误", "the source data is invalid", file=file)
 
     def __str__(self) -> str:
-        head = f"{self.file}: 源数据有 {len(self.problems)} 处错误 / {len(self.problems)} problem(s) in the source data"
-        return "\n".join([head, *("  - " + p.describe() for p in self.problems)])
+        head = f"{printable(self.file)}: 源数据有 {len(self.problems)} 处错误 / {len(self.problems)} problem(s) in the source data"
+        return "\n".join([head, *("  - " + printable(p.describe()) for p in self.problems)])
 
 
 class UsageError(NianbaoError):

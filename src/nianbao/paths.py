@@ -12,7 +12,9 @@ from pathlib import Path
 from .errors import UsageError, WriteError
 
 # An agency id becomes a file and directory name: lower-case ASCII words joined by '-' or '_'.
+MAX_AGENCY_ID = 64
 AGENCY_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?\Z")  # \Z: "$" would let "x\n" through
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # what a year argument may be; sources start in formats.FIRST_YEAR
 
 
 def project_dir() -> Path:
@@ -29,9 +31,14 @@ def project_dir() -> Path:
 
 def check_agency_id(agency: str) -> str:
     if not isinstance(agency, str) or not AGENCY_ID.match(agency):
+        shown = repr(agency) if len(str(agency)) <= 80 else repr(str(agency)[:77]) + "…"
         raise UsageError(
-            f"机构标识 {agency!r} 不合规：只能用小写字母、数字、- 和 _（如 jiaozuo-jyj）",
-            f"agency id {agency!r} is not allowed: use lower-case letters, digits, - and _ (e.g. jiaozuo-jyj)",
+            f"机构标识 {shown} 不合规：只能用小写字母、数字、- 和 _，以字母或数字开头和结尾，"
+            f"最多 {MAX_AGENCY_ID} 个字符（如 jiaozuo-jyj）"
+            + (f"，现有 {len(agency)} 个" if isinstance(agency, str) and len(agency) > MAX_AGENCY_ID else ""),
+            f"agency id {shown} is not allowed: use lower-case letters, digits, - and _, starting and ending with a "
+            f"letter or digit, at most {MAX_AGENCY_ID} characters (e.g. jiaozuo-jyj)"
+            + (f"; it has {len(agency)}" if isinstance(agency, str) and len(agency) > MAX_AGENCY_ID else ""),
         )
     return agency
 
@@ -41,9 +48,24 @@ def check_year(year) -> int:
         value = int(year)
     except (TypeError, ValueError):
         value = None
-    if value is None or str(value) != str(year).strip() or not 2000 <= value <= 2100:
-        raise UsageError(f"年度 {year!r} 不是四位年份", f"year {year!r} is not a four-digit year")
+    if value is None or str(value) != str(year).strip() or not FIRST_YEAR <= value <= LAST_YEAR:
+        raise UsageError(f"年度 {year!r} 不合规：应为 {FIRST_YEAR}–{LAST_YEAR} 之间的四位年份",
+                         f"year {year!r} is not allowed: expected a four-digit year from {FIRST_YEAR} to {LAST_YEAR}")
     return value
+
+
+def data_dir(root: Path, value=None) -> Path:
+    """Where a report's sources live: a parameter file's data_dir, which when relative is relative to the
+    project root (never to wherever nianbao or the notebook's kernel runs: both resolve it here, against
+    their project), else the project's data/. Kept as written in the parameters and manifest, so that a
+    report reads the same from any checkout or batch worker."""
+    if value is None or value == "":
+        return Path(root) / "data"
+    if not isinstance(value, (str, os.PathLike)):
+        raise UsageError(f"参数 data_dir 应为目录路径文字，实为 {type(value).__name__}：{str(value)[:60]!r}",
+                         f"the data_dir parameter must be a folder path as text, found a {type(value).__name__}: "
+                         f"{str(value)[:60]!r}")
+    return Path(os.path.normpath(Path(root) / value))  # '..' resolved here: a relative path never climbs unseen
 
 
 def source_path(root: Path, year: int, agency: str) -> Path:

@@ -39,8 +39,7 @@ MEASURES = ("丰富解读形式，推出图解、短视频等解读产品", "建
             "组织业务培训，邀请专家授课", "优化站内搜索，完善信息分类", "加强政务新媒体与门户网站协同发布",
             "对照标准目录动态调整主动公开事项", "围绕群众关切加强政策发布和回应")
 APPLICANT_WEIGHTS = (70, 15, 2, 3, 4, 6)  # 自然人 … 其他: who files applications, roughly
-RESULT_WEIGHTS = {"予以公开": 45, "部分公开": 10, "不予公开": 6, "无法提供": 25, "不予处理": 8, "其他处理": 2}
-UNUSED_RESULTS = ("其他处理.2",)  # 逾期未缴费 would call for fee notices in section 六 (R15)
+RESULT_WEIGHTS = (45, 10, 6, 25, 8, 2)  # 予以公开 … 其他处理, the result groups in the order declared (a new one: 1)
 VIOLATIONS = ("R9", "R10", "R11", "R16", "R21")
 
 
@@ -104,14 +103,18 @@ def _flow(rng: random.Random, carry: list[int] | None) -> _Flow:
 
 def _table3(fmt: formats.Format, flow: _Flow, rng: random.Random) -> dict[str, list]:
     results = fmt.result_keys
-    groups = {key: key.split(".")[0] for key in results}
-    table = {key: [0] * 6 for key in fmt.table3_keys}
-    table["本年新收"], table["上年结转"], table["结转下年"] = list(flow.new), list(flow.carry), list(flow.out)
-    sizes = {g: list(groups.values()).count(g) for g in set(groups.values())}
-    weights = [0 if k in UNUSED_RESULTS else RESULT_WEIGHTS[groups[k]] / sizes[groups[k]] for k in results]
-    for col in range(6):
+    categories = fmt.result_categories
+    weight = dict(zip(categories, RESULT_WEIGHTS))
+    # 逾期未缴费 (the unpaid-fee row) would call for fee notices in section 六 (R15): never drawn
+    unused = {fmt.row_key(formats.UNPAID_FEE)} if fmt.has_row(formats.UNPAID_FEE) else set()
+    table = {key: [0] * len(fmt.applicant_keys) for key in fmt.table3_keys}
+    for role, cells in ((formats.NEW, flow.new), (formats.CARRIED_IN, flow.carry), (formats.CARRIED_OUT, flow.out)):
+        table[fmt.row_key(role)] = list(cells)
+    weights = [0 if k in unused else weight.get(c, 1) / len(keys) for c, keys in categories.items() for k in keys]
+    total_row = fmt.row_key(formats.RESULTS_TOTAL)
+    for col in range(len(fmt.applicant_keys)):
         handled = flow.new[col] + flow.carry[col] - flow.out[col]
-        table["办理结果总计"][col] = handled
+        table[total_row][col] = handled
         for key, count in zip(results, _split(handled, weights, rng)):
             table[key][col] = count
     return {key: cells + [sum(cells)] for key, cells in table.items()}
@@ -119,66 +122,90 @@ def _table3(fmt: formats.Format, flow: _Flow, rng: random.Random) -> dict[str, l
 
 def _table4(fmt: formats.Format, rng: random.Random) -> dict[str, list]:
     table = {}
+    parts = len(fmt.table4_columns) - 1
     for group in fmt.table4_groups:
-        cells = [rng.choice((0, 0, 0, 0, 1, 2)) for _ in range(4)] if rng.random() < 0.4 else [0, 0, 0, 0]
+        cells = [rng.choice((0, 0, 0, 0, 1, 2)) for _ in range(parts)] if rng.random() < 0.4 else [0] * parts
         table[group.key] = cells + [sum(cells)]
     return table
 
 
-@dataclass
-class _Stock:
-    """Table 二 quantities that carry from year to year."""
-
-    rules_valid: int  # 规章 现行有效 (2021) / 对外公开总数量 (2019)
-    docs_valid: int  # 行政规范性文件 现行有效 / 规范性文件 对外公开总数量
-    items: dict[str, int]  # 2019: 上一年项目数量 per row
-    deltas: dict[str, int]  # 2019: 本年增/减 per row
+_Stock = dict  # table-二 row label → {column key: value}: the figures that carry from year to year
 
 
-def _stock(rng: random.Random, government: bool) -> _Stock:
-    rows = ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费")
-    return _Stock(rng.randint(3, 30) if government else 0, rng.randint(0, 60),
-                  {r: rng.randint(0, 120) for r in rows}, {r: 0 for r in rows})
+def _stock(fmt: formats.Format, rng: random.Random, government: bool) -> _Stock:
+    """A first year's previous stock: each carried figure of each row, its changes 0."""
+    stock: _Stock = {}
+    for block in fmt.table2:
+        for row in block.rows:
+            rules = block.documents and row == block.rows[0]  # 规章: only a government makes them
+            for carry in block.carries:
+                high = (30 if government else 0) if rules else 60 if block.documents else 120
+                stock.setdefault(row, {})[carry.column] = rng.randint(3 if rules and government else 0, high)
+                stock[row].update({k: 0 for k in carry.previous_plus})
+    return stock
+
+
+def _money(fmt: formats.Format, column: formats.Column, rng: random.Random) -> Money:
+    if fmt.fee and column.key == fmt.fee.column:  # a fee in the header's unit, often none
+        return Money((Decimal(rng.randint(0, 3_000_000)) / 10_000).quantize(Decimal("0.01"))) if rng.random() < 0.5 \
+            else Money(Decimal(0))
+    return Money(Decimal(rng.randint(0, 50_000)) / 10, "万元")  # no unit printed: the cell carries one
 
 
 def _table2(fmt: formats.Format, stock: _Stock, rng: random.Random, government: bool) -> tuple[dict, _Stock, dict]:
-    """Table 二 for one year from last year's stock; returns the table, this year's stock and the
-    figures the narrative quotes."""
-    made_rules = rng.randint(0, 3) if government else 0
-    made_docs = rng.randint(0, 12)
-    if fmt.version == "2021":
-        gone_rules = rng.randint(0, min(1, stock.rules_valid))
-        gone_docs = rng.randint(0, min(4, stock.docs_valid))
-        rules_valid = stock.rules_valid + made_rules - gone_rules
-        docs_valid = stock.docs_valid + made_docs - gone_docs
-        fee = Money((Decimal(rng.randint(0, 3_000_000)) / 10_000).quantize(Decimal("0.01"))) if rng.random() < 0.5 \
-            else Money(Decimal(0))
-        table = {"规章": [made_rules, gone_rules, rules_valid], "行政规范性文件": [made_docs, gone_docs, docs_valid],
-                 "行政许可": [rng.randint(0, 3000)], "行政处罚": [rng.randint(0, 400)], "行政强制": [rng.randint(0, 30)],
-                 "行政事业性收费": [fee]}
-        new = _Stock(rules_valid, docs_valid, dict(stock.items), dict(stock.deltas))
-        return table, new, {"made": made_docs, "valid": docs_valid}
-    # 2019 试行: 对外公开总数量 accumulates what is newly published; item counts carry with their deltas.
-    rules_valid, docs_valid = stock.rules_valid + made_rules, stock.docs_valid + made_docs
-    items = {r: stock.items[r] + stock.deltas[r] for r in stock.items}
-    deltas = {r: rng.randint(-min(3, items[r]), 5) for r in items}
-    table = {"规章": [made_rules, made_rules, rules_valid], "规范性文件": [made_docs, made_docs, docs_valid]}
-    for row in ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制"):
-        table[row] = [items[row], deltas[row], rng.randint(0, 500)]
-    table["行政事业性收费"] = [items["行政事业性收费"], deltas["行政事业性收费"]]
-    spent = Decimal(rng.randint(0, 50_000)) / 10
-    table["政府集中采购"] = [rng.randint(0, 20) if spent else 0, Money(spent, "万元")]
-    return table, _Stock(rules_valid, docs_valid, items, deltas), {"made": made_docs, "valid": docs_valid}
+    """Table 二 for one year from last year's stock, kept to the blocks' bounds and carry-overs
+    (formats.Bound, formats.Carry); returns the table, this year's stock and the figures the
+    narrative quotes (the 规范性文件 row's, by the verbs that name its columns)."""
+    fresh = None
+    for block in fmt.table2:  # a first year, or a format whose table 二 changed: fresh stock for those rows
+        for row in block.rows:
+            if any(c.column not in stock.get(row, {}) for c in block.carries):
+                fresh = fresh or _stock(fmt, rng, government)
+                stock = {**stock, row: fresh[row]}
+    table, new_stock = {}, {}
+    for block in fmt.table2:
+        carried = {c.column: c for c in block.carries}
+        for row in block.rows:
+            rules = block.documents and row == block.rows[0]
+            prev = stock.get(row, {})
+            start = {k: c.start(prev) or 0 for k, c in carried.items()}
+            removed = {k: c for c in block.carries for k in c.minus}
+            values: dict = {}
+            for col in block.columns:
+                if col.key in carried:
+                    continue
+                if col.kind == formats.MONEY:
+                    values[col.key] = _money(fmt, col, rng)
+                elif col.kind == formats.DELTA:  # a change of a carried figure: never below zero
+                    base = next((start[c.column] for c in block.carries if col.key in c.previous_plus), 0)
+                    values[col.key] = rng.randint(-min(3, base), 5)
+                elif col.key in removed:
+                    values[col.key] = rng.randint(0, min(1 if rules else 4, start[removed[col.key].column]))
+                else:
+                    values[col.key] = (rng.randint(0, 3) if government else 0) if rules else \
+                        rng.randint(0, 12) if block.documents else rng.randint(0, 500)
+            for key, carry in carried.items():
+                values[key] = start[key] + sum(values[k] for k in carry.plus) - sum(values[k] for k in carry.minus)
+            table[row] = [values[c.key] for c in block.columns]
+            new_stock[row] = values
+    docs = fmt.document_rows[-1] if fmt.document_rows else ""
+    by_verb = fmt.column_by_verb()
+    figures = {name: new_stock[docs][by_verb[verb]] for name, verb in (("made", "制发"), ("valid", "现行有效"))
+               if docs and verb in by_verb}
+    return table, new_stock, {**figures, "docs": docs}
 
 
 def _narrative(name: str, year: int, fmt: formats.Format, t3: dict, t4: dict, figures: dict,
                rng: random.Random) -> dict[str, str]:
     published = rng.randint(80, 2500)
     parts = _split(published, (50, 30, 20), rng)
-    new, carry, done, out = t3["本年新收"][6], t3["上年结转"][6], t3["办理结果总计"][6], t3["结转下年"][6]
-    review, suits = t4["行政复议"][4], t4["未经复议直接起诉"][4] + t4["复议后起诉"][4]
-    docs = "行政规范性文件" if fmt.version == "2021" else "规范性文件"
-    stock = (f"本年制发{docs}{figures['made']}件，现行有效{docs}{figures['valid']}件。" if fmt.version == "2021" else "")
+    new, carry, done, out = (t3[fmt.row_key(role)][-1] for role in
+                             (formats.NEW, formats.CARRIED_IN, formats.RESULTS_TOTAL, formats.CARRIED_OUT))
+    review = sum(t4[g.key][-1] for g in fmt.table4_groups if not g.parent)
+    suits = sum(t4[g.key][-1] for g in fmt.table4_groups if g.parent)
+    docs = figures["docs"]
+    stock = (f"本年制发{docs}{figures['made']}件，现行有效{docs}{figures['valid']}件。"
+             if {"made", "valid"} <= set(figures) else "")
     apply = ("全年未收到政府信息公开申请。" if new == 0 and carry == 0 else
              f"本年新收政府信息公开申请{new}件，上年结转{carry}件；办结{done}件，结转下年度继续办理{out}件。")
     one = "\n\n".join([
@@ -195,8 +222,10 @@ def _narrative(name: str, year: int, fmt: formats.Format, t3: dict, t4: dict, fi
     picks = rng.sample(range(len(PROBLEMS)), 2)
     five = (f"存在的主要问题：一是{PROBLEMS[picks[0]]}；二是{PROBLEMS[picks[1]]}。\n\n"
             f"改进情况：一是{MEASURES[picks[0]]}；二是{MEASURES[picks[1]]}。")
-    six = "本年度未收取信息处理费。无其他需要报告的事项。" if fmt.version == "2021" else "无其他需要报告的事项。"
-    return {"一": one, "五": five, "六": six}
+    texts = {"一": one, "五": five, "六": "无其他需要报告的事项。"}
+    if fmt.fee_section:  # the section that reports 信息处理费 (R26)
+        texts[fmt.fee_section] = "本年度未收取信息处理费。" + texts.get(fmt.fee_section, "")
+    return texts
 
 
 def _report(agency_id: str, name: str, year: int, flow: _Flow, stock: _Stock, rng: random.Random,
@@ -214,19 +243,20 @@ def _report(agency_id: str, name: str, year: int, flow: _Flow, stock: _Stock, rn
 
 def _plant(report: Report, rule: str) -> None:
     """One violation of rule in report (each leaves the file loadable)."""
-    t3, t4 = report.table3, report.table4
+    t3, t4, fmt = report.table3, report.table4, report.format
+    first_result, carried_out = fmt.result_keys[0], fmt.row_key(formats.CARRIED_OUT)
     if rule == "R9":  # a row total that is not the sum of its row
-        t3["予以公开"][6] += 1
+        t3[first_result][-1] += 1
     elif rule == "R10":  # carried out grows: 一+二 ≠ 七+四 in 自然人 and 总计 (row totals still add up)
-        t3["结转下年"][0] += 1
-        t3["结转下年"][6] += 1
+        t3[carried_out][0] += 1
+        t3[carried_out][-1] += 1
     elif rule == "R11":  # a result row grows, （七）总计 does not
-        t3["予以公开"][0] += 1
-        t3["予以公开"][6] += 1
+        t3[first_result][0] += 1
+        t3[first_result][-1] += 1
     elif rule == "R16":  # 行政复议 总计 ≠ its parts
-        t4["行政复议"][4] += 1
+        t4[fmt.table4_groups[0].key][-1] += 1
     elif rule == "R21":  # the narrative states one application more than the table
-        new = t3["本年新收"][6]
+        new = t3[fmt.row_key(formats.NEW)][-1]
         text = report.sections["一"]
         stated = f"本年新收政府信息公开申请{new}件"
         report.sections["一"] = (text.replace(stated, f"本年新收政府信息公开申请{new + 1}件") if stated in text
@@ -249,21 +279,22 @@ def synthesize(n: int, year: int, *, violations: float = 0.0, seed: int = 0, pre
     agencies = []
     for agency_id, name in agency_names(n, rng):
         agency = Agency(agency_id, name)
-        stock, carry = _stock(rng, name.endswith("人民政府办公室")), None
+        stock, carry = {}, None
         for y in years:
             flow = _flow(rng, carry)
             agency.reports[y], stock = _report(agency_id, name, y, flow, stock, rng, seed)
             carry = flow.out
         agencies.append(agency)
-    for agency in rng.sample(agencies, round(n * violations)):
-        agency.planted = rng.choice(VIOLATIONS)
+    for i, agency in enumerate(rng.sample(agencies, round(n * violations))):
+        agency.planted = VIOLATIONS[i % len(VIOLATIONS)]  # in turn: five planted agencies cover every kind
         _plant(agency.reports[year], agency.planted)
     return agencies
 
 
-def write_agencies(agencies: list[Agency], out: Path, year: int) -> list[Path]:
-    """data/<y>/<id>.yaml for every year synthesized, params/<year>/<id>.yaml; never overwrites a
-    file synth did not write."""
+def write_agencies(agencies: list[Agency], out: Path, year: int, *, force: bool = False) -> list[Path]:
+    """data/<y>/<id>.yaml for every year synthesized, params/<year>/<id>.yaml. An existing file is
+    kept unless force (it may be hand-edited, and synth's ids look like real agencies' ids); even then,
+    a file synth did not write is never overwritten. Nothing is written unless all can be."""
     out = Path(out)
     planned = []
     for agency in agencies:
@@ -275,6 +306,11 @@ def write_agencies(agencies: list[Agency], out: Path, year: int) -> list[Path]:
     if foreign:
         raise UsageError(f"不覆盖非 synth 生成的文件：{foreign[0]}（共 {len(foreign)} 个）",
                          f"refusing to overwrite files synth did not write: {foreign[0]} ({len(foreign)} in all)")
+    existing = [p for p, _ in planned if p.exists() or p.is_symlink()]
+    if existing and not force:
+        raise UsageError(f"{existing[0]} 已存在（共 {len(existing)} 个），不覆盖；确要重新生成 synth 写出的文件，请加 --force",
+                         f"{existing[0]} already exists ({len(existing)} in all); not overwriting (--force replaces "
+                         "files synth wrote)")
     for path, text in planned:
         paths.write_atomic(path, text, fsync=False)  # bulk test data: no flush per file
     return [p for p, _ in planned]

@@ -61,22 +61,24 @@ def _index(fmt: Format, table: str) -> tuple[dict[str, set], dict[str, set]]:
             if name:
                 index.setdefault(_norm(name), set()).update(targets)
 
-    if table == "二":
+    if table == formats.TABLE2.number:
         for block in fmt.table2:
             for row in block.rows:
                 add(rows, [row, f"{block.item}·{row}"], {row})
             add(rows, [block.item], set(block.rows))
             for i, col in enumerate(block.columns):  # indexes differ per block: keep (row, index) pairs
                 add(cols, [col.key, col.label, col.label.split("（")[0]], {(row, i) for row in block.rows})
-    elif table == "三":
+    elif table == formats.TABLE3.number:
         for row in fmt.table3_rows:
             add(rows, [row.key, row.label, _NUMBER_PREFIX.sub("", row.label), fmt.table3_row_label(row.key),
                        f"{row.group}{row.label}" if row.group else "", row.label.split("（区分")[0]], {row.key})
             add(rows, [row.group, _NUMBER_PREFIX.sub("", row.group), row.top], {row.key})
         for i, col in enumerate(fmt.table3_columns):
             add(cols, [col.key, col.label], {i})
-        add(cols, ["社会组织"], {formats.APPLICANT_KEYS.index("社会公益组织")})  # the sample's wording
-        add(cols, [formats.TABLE3_LEGAL], {formats.APPLICANT_KEYS.index(k) for k in formats.LEGAL_KEYS})
+        keys = [c.key for c in fmt.table3_columns]
+        for alias, key in formats.APPLICANT_ALIASES.items():  # the sample's wording
+            add(cols, [alias], {keys.index(key)})
+        add(cols, [formats.TABLE3_LEGAL], {keys.index(k) for k in fmt.legal_keys})
     else:
         for g in fmt.table4_groups:
             add(rows, [g.key, g.label, f"{g.parent}·{g.label}" if g.parent else ""], {g.key})
@@ -101,10 +103,11 @@ def _lookup(index: dict[str, set], name) -> set | None:
 
 def table_number(name) -> str:
     """二/三/四 from a table's name as written: 表三, 三、收到和处理…, table3, 3."""
-    found = re.search(r"[二三四234]", str(name or ""))
+    by_digit = {t.key[-1]: t.number for t in formats.TABLES}  # table2 → 二
+    found = re.search(f"[{''.join(t.number for t in formats.TABLES)}{''.join(by_digit)}]", str(name or ""))
     if not found:
         return ""
-    return dict(zip("234", "二三四")).get(found.group(), found.group())
+    return by_digit.get(found.group(), found.group())
 
 
 def locate(finding: Mapping, fmt: Format) -> list[Target]:
@@ -122,18 +125,18 @@ def locate(finding: Mapping, fmt: Format) -> list[Target]:
     cols = _lookup(cols_index, col_name) if col_name else None
     if rows is None or (col_name and cols is None):
         return []
-    if table == "二":  # columns are (row, index) pairs; without a column, every cell of the rows
+    if table == formats.TABLE2.number:  # columns are (row, index) pairs; without a column, every cell of the rows
         pairs = cols if cols is not None else {(r, i) for r in rows for i in range(len(fmt.table2_rows[r].columns))}
         return sorted((table, r, i) for r, i in pairs if r in rows)
-    width = len(fmt.table3_columns) if table == "三" else len(fmt.table4_columns)
+    width = len(fmt.columns(formats.table(table)))
     return sorted((table, r, i) for r in rows for i in (cols if cols is not None else range(width)))
 
 
 def column_key(fmt: Format, table: str, row: str, index: int) -> str:
     """The key of the index-th column of a row (table 二's blocks differ in their columns)."""
-    if table == "二":
+    if table == formats.TABLE2.number:
         return fmt.table2_rows[row].columns[index].key
-    return (fmt.table3_columns if table == "三" else fmt.table4_columns)[index].key
+    return fmt.columns(formats.table(table))[index].key
 
 
 def cells_of(finding: Mapping, fmt: Format) -> list[layout.CellKey]:

@@ -5,8 +5,8 @@ What carries over, and why (official-format.md §4, §6, §8):
 - table 三 二、上年结转 = last year's 四、结转下年度继续办理, per column (R14 holds across formats:
   table 三 did not change in 2021);
 - table 二 stock figures as the starting point, only when both years use the same format
-  (2020→2021 changed table 二 completely): 2021 现行有效件数 (R2: this year's = last year's + 制发 − 废止);
-  2019 对外公开总数量 (R6) and 上一年项目数量 = last year's 上一年项目数量 + 本年增/减 (R7);
+  (2020→2021 changed table 二 completely): what each block declares it carries (formats.Carry: 2021
+  现行有效件数, R2; 2019 对外公开总数量, R6, and 上一年项目数量 = last year's + 本年增/减, R7);
 - the narrative, as a draft: each section starts with a visible marker line and options.draft is true,
   so the page shows it is unfinished and the rules report it (rule DRAFT, an error) rather than "clean".
 
@@ -21,16 +21,14 @@ from pathlib import Path
 
 from .. import paths
 from ..model import formats
-from ..errors import UsageError
+from ..errors import CONTROL, UsageError
 from ..model.formats import Format
 from ..model.sources import Report, dump_report, load_report, parse_report, parse_yaml
 
 DRAFT_MARK = "【草稿·待改写】"  # a section still holding this line has not been rewritten
 KEPT_OPTIONS = ("fee_decimals",)  # provincial conventions carry over; publication facts do not
 
-# The template's own placeholder for each text section (30号/60号 templates); 2021 adds the fee note.
-PLACEHOLDER = "（文字描述）"
-PLACEHOLDER_2021_SIX = "（文字描述，收取信息处理费情况在此处报告。）"
+# The template's own placeholder for each text section is the declaration's (formats.Section.placeholder).
 
 
 def draft_line(previous_year: int, year: int) -> str:
@@ -61,11 +59,8 @@ def _carry_table2(previous: Report, fmt: Format) -> dict[str, list]:
         for row in block.rows:
             prev = dict(zip(keys, previous.table2.get(row) or [None] * len(keys)))
             new = [None] * len(keys)
-            for i, key in enumerate(keys):
-                if key in ("现行有效件数", "对外公开总数量"):  # R2, R6: the stock at 12月31日
-                    new[i] = prev[key]
-                elif key == "上一年项目数量" and None not in (prev[key], prev.get("本年增减")):  # R7
-                    new[i] = prev[key] + prev["本年增减"]
+            for carry in block.carries:  # the stock at 12月31日 (R2, R6), or with its change (R7)
+                new[keys.index(carry.column)] = carry.start(prev)
             table2[row] = new
     return table2
 
@@ -81,9 +76,7 @@ def next_year_report(previous: Report | None, year: int, name: str | None = None
     table4 = {g.key: [None] * len(fmt.table4_columns) for g in fmt.table4_groups}
     options: dict = {"draft": True}
     if previous is None:
-        sections = {s.number: blank_line(year) + "\n\n" + (PLACEHOLDER_2021_SIX if s.number == "六" and fmt.version == "2021"
-                                                          else PLACEHOLDER)
-                    for s in fmt.sections if s.narrative_required}
+        sections = {s.number: blank_line(year) + "\n\n" + s.placeholder for s in fmt.sections if s.narrative_required}
         return Report(agency=agency, year=year, format=fmt, sections=sections, table2=table2, table3=table3,
                       table4=table4, options=options)
 
@@ -91,12 +84,12 @@ def next_year_report(previous: Report | None, year: int, name: str | None = None
     sections = {n: f"{line}\n\n{text}" for n, text in previous.sections.items() if text.strip()}
     for s in fmt.sections:  # a required section left empty last year still needs writing
         if s.narrative_required and s.number not in sections:
-            sections[s.number] = blank_line(year) + "\n\n" + PLACEHOLDER
+            sections[s.number] = blank_line(year) + "\n\n" + s.placeholder
     if previous.format.version == fmt.version:
         table2.update(_carry_table2(previous, fmt))
-    carried = previous.table3.get("结转下年")
+    carried = previous.table3.get(previous.format.row_key(formats.CARRIED_OUT))
     if carried:
-        table3["上年结转"] = list(carried)
+        table3[fmt.row_key(formats.CARRIED_IN)] = list(carried)
     options.update({k: previous.options[k] for k in KEPT_OPTIONS if k in previous.options})
     return Report(agency=agency, year=year, format=fmt,
                   preamble=f"{line}\n\n{previous.preamble}" if previous.preamble.strip() else "",
@@ -134,6 +127,10 @@ def new_year(agency_id: str, year, *, name: str | None = None, root: Path | None
         raise UsageError(f"没有上年源数据（{previous_path}），请用 --name 给出机构名称以生成空白模板",
                          f"no previous year's source ({previous_path}): give the agency's name with --name "
                          "for a blank template")
+    if name and (control := CONTROL.search(name)):  # a source that could not load: blame --name, not the file
+        raise UsageError(f"--name 含控制字符（第 {control.start() + 1} 个字符是 {control.group()!r}）；应为机构名称文字",
+                         f"--name holds a control character (character {control.start() + 1} is "
+                         f"{control.group()!r}); expected the agency's name as text")
     report = next_year_report(previous, year, name)
     text = dump_report(report)
     report = parse_report(parse_yaml(text, str(data_path)), str(data_path))  # what we write must load

@@ -13,7 +13,7 @@ from ..model.sources import Report
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 PALETTE = ("#2f6db5", "#7fb3e6", "#d9822b", "#b0413e", "#8a6fb8", "#7f7f7f", "#4d9a5b")
-TOTAL = -1  # the 总计 column of tables 三 and 四
+TOTAL = -1  # the 总计 column of tables 三 and 四 (declared last in every version)
 STYLE = ("<style>.nianbao-trend table.nb-trend-numbers { border-collapse: collapse; font-size: 9pt; margin-top: 0.5em; }"
          " .nianbao-trend table.nb-trend-numbers th, .nianbao-trend table.nb-trend-numbers td"
          " { border: 1px solid #bbb; padding: 1px 6px; text-align: right; }"
@@ -38,21 +38,20 @@ def _sum(values) -> int | None:
     return None if not values or any(v is None for v in values) else sum(values)
 
 
-def result_category(key: str) -> str:
-    """予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理: the same six in both formats
-    (the sub-rows 不予公开.1 … sum into their group; 2019 has one 其他处理 row, 2021 three)."""
-    return key.split(".")[0]
-
-
 def figures(report: Report) -> YearFigures:
+    """The result groups (予以公开 … 其他处理) are the declaration's categories, the same six in both
+    formats (the sub-rows 不予公开.1 … sum into their group; 2019 has one 其他处理 row, 2021 three)."""
     fmt = report.format
-    results: dict[str, list] = {}
-    for key in fmt.result_keys:
-        results.setdefault(result_category(key), []).append(_total(report.table3.get(key)))
+    results = {category: _sum(_total(report.table3.get(k)) for k in keys)
+               for category, keys in fmt.result_categories.items()}
     lit = [_total(report.table4.get(g.key)) for g in fmt.table4_groups if g.parent == formats.TABLE4_LITIGATION]
     review = [_total(report.table4.get(g.key)) for g in fmt.table4_groups if not g.parent]
-    return YearFigures(report.year, _total(report.table3.get("本年新收")),
-                       {k: _sum(v) for k, v in results.items()}, _sum(review), _sum(lit))
+    return YearFigures(report.year, _total(report.table3.get(fmt.row_key(formats.NEW))), results, _sum(review), _sum(lit))
+
+
+def _new_name() -> str:
+    """一、本年新收 by its short name (its key), for the chart's legend."""
+    return formats.latest().row_key(formats.NEW)
 
 
 # ------------------------------------------------------------------ SVG
@@ -130,10 +129,11 @@ def chart_svg(years: list[YearFigures]) -> str:
     panel, h = 250, 210
     labels = [y.year for y in years]
     parts = [
-        _bars("申请数量（本年新收）", labels, [("本年新收", [y.applications for y in years])], 10, panel - 20, h),
+        _bars(f"申请数量（{_new_name()}）", labels, [(_new_name(), [y.applications for y in years])], 10, panel - 20, h),
         _mix(years, panel + 10, panel - 20, h),
-        _bars("行政复议、行政诉讼", labels, [("行政复议", [y.review for y in years]),
-                                         ("行政诉讼", [y.litigation for y in years])], 2 * panel + 10, panel - 20, h),
+        _bars(f"{formats.TABLE4_REVIEW}、{formats.TABLE4_LITIGATION}", labels,
+              [(formats.TABLE4_REVIEW, [y.review for y in years]), (formats.TABLE4_LITIGATION, [y.litigation for y in years])],
+              2 * panel + 10, panel - 20, h),
     ]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{3 * panel}" height="{h}" viewBox="0 0 {3 * panel} {h}" '
             f'role="img" aria-label="逐年对比 / year over year">{"".join(parts)}</svg>')
@@ -144,7 +144,7 @@ def numbers_html(years: list[YearFigures]) -> str:
         return "—" if v is None else str(v)
 
     categories = list(dict.fromkeys(k for y in years for k in y.results))
-    rows = [("申请数量（本年新收·总计）", [y.applications for y in years])]
+    rows = [(f"申请数量（{_new_name()}·总计）", [y.applications for y in years])]
     rows += [(f"办理结果·{k}", [y.results.get(k) for y in years]) for k in categories]
     rows += [("行政复议（总计）", [y.review for y in years]), ("行政诉讼（两类总计之和）", [y.litigation for y in years])]
     head = "".join(f"<th>{y.year}</th>" for y in years)

@@ -25,8 +25,8 @@ from ..model.formats import COUNT, DELTA, MONEY, Format
 from ..model.sources import MAX_COUNT, Money, Report, parse_report
 
 NARRATIVE_SHEET = "文字"
-TABLE_SHEETS = {"二": "表二", "三": "表三", "四": "表四"}
-TABLE_KEYS = {"二": "table2", "三": "table3", "四": "table4"}  # the source's top-level keys
+TABLE_SHEETS = {t.number: t.name for t in formats.TABLES}  # a sheet per table, named 表二 …
+TABLE_KEYS = {t.number: t.key for t in formats.TABLES}  # the source's top-level keys
 TABLE_TOP = 2  # row 1 holds the section heading; each table starts on row 2
 YEAR_ROW = 3  # 文字!B3 holds the report year, which decides the format of everything else
 PREAMBLE_LABEL = "前言（可选：编制依据、统计期限、联系方式）"
@@ -78,16 +78,15 @@ def table_cells(report: Report) -> dict[str, list[Placed]]:
 
 def field_name(ref: layout.CellRef, fmt: Format) -> str:
     """The field sources.parse_report names for a cell, e.g. table3.予以公开[自然人]."""
-    if ref.table == "二":
-        label = fmt.table2_rows[ref.row].columns[ref.index].label
-        return f"table2.{ref.row}[{label}]"
-    if ref.table == "三":
-        return f"table3.{ref.row}[{fmt.table3_columns[ref.index].label}]"
-    return f"table4.{ref.row}[{fmt.table4_columns[ref.index].label}]"
+    table = formats.table(ref.table)
+    columns = fmt.table2_rows[ref.row].columns if table is formats.TABLE2 else fmt.columns(table)
+    return f"{table.key}.{ref.row}[{columns[ref.index].label}]"
 
 
 def unit_printed(label: str) -> bool:
-    return "单位" in label  # 2021 本年收费金额（单位：万元）; 2019 采购总金额 prints none
+    """A header that prints the unit (a declared fee header, with or without its variant); 2019
+    采购总金额 prints none, so its cells carry one."""
+    return any(f.fee and f.fee.pattern.fullmatch(label) for f in formats.FORMATS.values())
 
 
 # ------------------------------------------------------------------ writing
@@ -184,7 +183,15 @@ def _header_above(placed: list[Placed], value: Placed) -> str:
     return above[-1].cell.text if above else ""
 
 
-TABLE_WIDTHS = {"二": [26, 16, 16, 16], "三": [5, 13, 30] + [9] * 7, "四": [8] * 15}
+def table_widths(fmt: Format, number: str) -> list[int]:
+    """Column widths of a table's sheet: table 二 a label and its widest block, table 三 three label
+    columns and a number column each, table 四 a number column for each group's columns."""
+    table = formats.table(number)
+    if table is formats.TABLE2:
+        return [26] + [16] * max(sum(c.span for c in b.columns) for b in fmt.table2)
+    if table is formats.TABLE3:
+        return [5, 13, 30] + [9] * len(fmt.table3_columns)
+    return [8] * (len(fmt.table4_groups) * len(fmt.table4_columns))
 
 
 @dataclass(frozen=True)
@@ -238,7 +245,7 @@ def _protect(ws) -> None:
     ws.protection.formatRows = False
     ws.protection.formatColumns = False
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if ws.title in ("表三", "表四") else "portrait"
+    ws.page_setup.orientation = "landscape" if ws.title in (formats.TABLE3.name, formats.TABLE4.name) else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
@@ -275,7 +282,7 @@ def template_workbook(year: int, report: Report | None = None):
     for number, placed in table_cells(report).items():
         ws = wb.create_sheet(TABLE_SHEETS[number])
         heading = next(s.heading for s in fmt.sections if s.number == number)
-        _write_table(ws, placed, heading, TABLE_WIDTHS[number], st)
+        _write_table(ws, placed, heading, table_widths(fmt, number), st)
         for p in placed:
             if p.cell.ref is not None:
                 value = _report_rows(report, number).get(p.cell.ref.row, {})
@@ -312,7 +319,7 @@ def write_template(path: str | Path, year, report: Report | None = None) -> Path
 
 
 # ------------------------------------------------------------------ reading
-FEE_VARIANT = re.compile(re.escape(formats.FEE_LABEL_2021[:-1]) + r"(?:，保留(\d)位小数)?）")
+# The fee header and its provincial variant (保留N位小数) are the declaration's (formats.FeeHeader).
 
 
 MAX_WORKBOOK_BYTES = 8 * 2**20  # the template filled in is ~30 KB
@@ -417,7 +424,7 @@ def read_workbook(path: str | Path) -> Report:
             address = f"{sheet}!{p.address}"
             if p.cell.ref is None:  # a label: the sheet must still be laid out as the template was
                 found = _text(ws[p.address].value)
-                fee = FEE_VARIANT.fullmatch(found) if p.cell.text == formats.FEE_LABEL_2021 else None
+                fee = fmt.fee.pattern.fullmatch(found) if fmt.fee and p.cell.text == fmt.fee.label else None
                 if fee and fee.group(1):
                     options["fee_decimals"] = int(fee.group(1))
                 elif found != p.cell.text:

@@ -18,13 +18,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .. import paths
+from .. import leftovers, paths
 from ..provenance import attestation
 from ..provenance import ledger
 from ..provenance import manifest as provenance
 from ..provenance import signing
 from ..errors import UsageError
-from ..batch.index import report_status
+from ..batch.index import failure_text, read_failure, report_status
 
 STATUSES = ("verified", "tampered", "stale", "failed", "missing", "unsigned")
 PRECEDENCE = ("missing", "tampered", "stale", "failed", "unsigned", "verified")  # the status shown when several apply
@@ -52,6 +52,7 @@ class AgencyAudit:
     disagreements: list[str] = field(default_factory=list)  # manifest vs notebook vs statement vs ledger, by field
     reexecuted: bool = False
     differences: list[CellDifference] = field(default_factory=list)
+    failure: dict | None = None  # a newer render's failure beside the kept report (failed.json): its error
 
 
 @dataclass
@@ -61,18 +62,19 @@ class AuditResult:
     agencies: list[AgencyAudit]
     signing_required: bool = False  # the project commits public keys: an unsigned report is a failure
     ledger: list[str] = field(default_factory=list)  # what is wrong with the year's ledger
+    leftovers: list[str] = field(default_factory=list)  # work directories a killed run left in out_dir
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.agencies if a.status == status)
 
     @property
     def exit_code(self) -> int:
-        return 0 if all(a.status == "verified" and not a.error_cells and not a.differences
+        return 0 if all(a.status == "verified" and not a.error_cells and not a.differences and not a.failure
                         for a in self.agencies) and not self.ledger else 1
 
     def to_json(self) -> dict:
         return {"out_dir": str(self.out_dir), "year": self.year,
-                "counts": {s: self.count(s) for s in STATUSES}, "ledger": self.ledger,
+                "counts": {s: self.count(s) for s in STATUSES}, "ledger": self.ledger, "leftovers": self.leftovers,
                 "agencies": [asdict(a) for a in self.agencies]}
 
 
@@ -102,7 +104,8 @@ def audit_outputs(out_dir, *, reexecute: int | str | None = None, root: Path | N
     env_now = provenance.environment_digest(provenance.environment())
     keys = signing.trusted_keys(root)
     book = ledger.check(out_dir, keys)
-    result = AuditResult(out_dir, year, [], signing_required=bool(keys), ledger=list(book.problems))
+    result = AuditResult(out_dir, year, [], signing_required=bool(keys), ledger=list(book.problems),
+                         leftovers=leftovers.found(out_dir))
     if keys and not book.present:
         result.ledger.append(f"{ledger.LEDGER} 不存在（项目有签名公钥）/ {ledger.LEDGER} is missing (the project "
                              "has signing keys)")
@@ -139,8 +142,15 @@ def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: d
             audit.missing.append(name)
         elif now != digest:
             audit.tampered.append(name)
+    failure = read_failure(folder) if (folder / provenance.FAILED).exists() else None
+    if failure is not None:
+        audit.failure = {k: (failure.get("error") or {}).get(k) for k in ("cause", "cell", "ename", "evalue", "message")}
+        audit.failure["finished"] = failure.get("finished")
+        audit.notes.append(f"较新的一次渲染失败，已保留这份报告 / a newer render failed, this report was kept: "
+                           f"{failure_text(failure.get('error') or {})} ({failure.get('finished')})")
     extra = sorted(p.name for p in folder.iterdir()
-                   if p.name not in recorded and p.name not in (provenance.MANIFEST, attestation.STATEMENT))
+                   if p.name not in recorded and p.name not in (provenance.MANIFEST, attestation.STATEMENT)
+                   and not (p.name == provenance.FAILED and failure is not None))
     audit.tampered += [f"{name}（未记录 / unrecorded）" for name in extra]
     seen = set()
     for item in manifest.get("inputs") or []:
@@ -236,7 +246,8 @@ def check_statement(audit: AgencyAudit, manifest: dict, folder: Path, keys: dict
         audit.disagreements.append(f"{attestation.STATEMENT}: 签名无效 / signature {audit.signature}")
     subjects = {str(s.get("name")): (s.get("digest") or {}).get("sha256") for s in statement.get("subject") or []
                 if isinstance(s, dict)}
-    on_disk = {p.name for p in folder.iterdir() if p.is_file() and p.name != attestation.STATEMENT}
+    on_disk = {p.name for p in folder.iterdir()  # failed.json: a later failure, beside the signed report
+               if p.is_file() and p.name not in (attestation.STATEMENT, provenance.FAILED)}
     for name in sorted(on_disk | set(subjects)):
         if name not in subjects:
             audit.disagreements.append(f"{name}: 签名声明中没有 / not in the signed statement")
@@ -439,6 +450,9 @@ def reexecute_reports(root: Path, result: AuditResult, how_many: int | str, *, j
 def format_audit(result: AuditResult) -> str:
     lines = [f"{result.year} 年输出审计 / audit of {result.out_dir}: "
              + ", ".join(f"{s} {result.count(s)}" for s in STATUSES), ""]
+    if result.leftovers:
+        lines += [f"被中断的运行留下的临时目录（下次渲染该年度时清除）/ left by a killed run (the next render or batch "
+                  f"of the year removes them): {', '.join(result.leftovers)}", ""]
     width = max([len(a.agency) for a in result.agencies] + [6])
     for a in result.agencies:
         parts = []

@@ -1,8 +1,11 @@
 """outputs/<year>/index.html: one row per agency (name, status, findings by severity, links to its
-HTML, PDF and executed notebook), readable offline, sortable by clicking a column header.
+HTML, PDF and executed notebook), readable offline, sortable by clicking a column header. A
+newer render that failed beside a kept report (failed.json) shows as failed, with the cause and
+the links to the report that was kept.
 Every text from a manifest is escaped; the only script is the small sorter inline."""
 from __future__ import annotations
 
+import json
 from html import escape
 from pathlib import Path
 
@@ -56,20 +59,36 @@ def report_status(manifest: dict | None) -> str:
     return "clean"
 
 
-def _row(agency: str, manifest: dict | None) -> str:
+def read_failure(folder: Path) -> dict | None:
+    """The record of a newer render's failure beside a kept report (failed.json), if any."""
+    try:
+        data = json.loads((Path(folder) / provenance.FAILED).read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def failure_text(error: dict) -> str:
+    where = f"第 {error['cell']} 格 cell {error['cell']} · " if error.get("cell") is not None else ""
+    what = f"{error.get('ename')}: {error.get('evalue')}" if error.get("ename") else error.get("message", "")
+    return f"[{error.get('cause', '?')}] {where}{what}"
+
+
+def _row(agency: str, manifest: dict | None, failure: dict | None = None) -> str:
     # no report yet (e.g. a batch interrupted before it came to this agency)
     manifest = manifest or {"error": {"cause": "missing", "message": "尚未渲染 / not rendered yet"}}
-    status = report_status(manifest)
+    kept_status = report_status(manifest)
+    status = "failed" if failure else kept_status
     findings = manifest.get("findings") or {}
-    known = findings.get("known", False) and status != "failed"
+    known = findings.get("known", False) and kept_status != "failed"  # the counts of the report linked
     outputs = manifest.get("outputs") or {}
     links = " ".join(f'<a href="{escape(agency)}/{name}">{label}</a>' for name, label in LINKS if name in outputs)
-    error = manifest.get("error") or {}
     cause = ""
-    if status == "failed":
-        where = f"第 {error['cell']} 格 cell {error['cell']} · " if error.get("cell") is not None else ""
-        what = f"{error.get('ename')}: {error.get('evalue')}" if error.get("ename") else error.get("message", "")
-        cause = f"[{error.get('cause', '?')}] {where}{what}"
+    if failure:
+        cause = (f"{failure_text(failure.get('error') or {})} — 保留上一份报告 kept the previous report "
+                 f"({STATUS_LABELS[kept_status]}, {manifest.get('finished', '?')})")
+    elif status == "failed":
+        cause = failure_text(manifest.get("error") or {})
     name = manifest.get("name") or ""
     counts = "".join(f'<td class="num" data-sort="{findings.get(s, 0) if known else -1}">'
                      f'{findings.get(s, 0) if known else "—"}</td>' for s in provenance.SEVERITIES)
@@ -79,12 +98,14 @@ def _row(agency: str, manifest: dict | None) -> str:
             f'{counts}<td class="links">{links}</td><td class="cause">{escape(cause)}</td></tr>')
 
 
-def index_html(year: int, rows: list[tuple[str, dict | None]]) -> str:
-    statuses = [report_status(m) for _, m in rows]
+def index_html(year: int, rows: list[tuple]) -> str:
+    """rows: (agency, manifest) or (agency, manifest, failure)."""
+    rows = [(row[0], row[1], row[2] if len(row) > 2 else None) for row in rows]
+    statuses = ["failed" if f else report_status(m) for _, m, f in rows]
     tally = "，".join(f"{STATUS_LABELS[s]} {statuses.count(s)}" for s in STATUS_ORDER)
     headers = ["机构 agency", "状态 status", "错误 errors", "警告 warnings", "提示 info", "文件 files", "原因 cause"]
     head = "".join(f'<th data-col="{i}">{h}</th>' for i, h in enumerate(headers))
-    body = "\n".join(_row(agency, manifest) for agency, manifest in rows)
+    body = "\n".join(_row(agency, manifest, failure) for agency, manifest, failure in rows)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -108,7 +129,7 @@ def index_html(year: int, rows: list[tuple[str, dict | None]]) -> str:
 """
 
 
-def write_index(out_dir: Path, year: int, rows: list[tuple[str, dict | None]]) -> Path:
+def write_index(out_dir: Path, year: int, rows: list[tuple]) -> Path:
     path = Path(out_dir) / "index.html"
     paths.write_atomic(path, index_html(year, rows))
     return path

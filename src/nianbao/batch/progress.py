@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import time
 
+from ..errors import printable
+
 
 def clock(seconds: float) -> str:
     seconds = int(round(seconds))
@@ -35,8 +37,9 @@ class Progress:
             self.failed += 1
         if not self.tty:
             state = "完成 ok" if ok else "失败 FAILED"
-            print(f"[{self.done + self.failed + self.skipped}/{self.total}] {agency}: {state} {seconds:.1f}s"
-                  f"{'  ' + note if note else ''}", file=self.stream, flush=True)
+            line = f"[{self.done + self.failed + self.skipped}/{self.total}] {agency}: {state} {seconds:.1f}s"
+            # stderr is not behind the command line's guard (the bar draws with escapes): a params file's name is
+            print(printable(line + (f"  {note}" if note else ""), lines=True), file=self.stream, flush=True)
         self._draw()
 
     def eta(self) -> float | None:

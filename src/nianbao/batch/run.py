@@ -7,30 +7,36 @@ last year's source, suites, templates, nianbao's code and the installed packages
 its manifest records. The parts every report shares are hashed once per batch, so a no-op rerun
 reads only each agency's three small inputs and its manifest.
 
+A report that fails never replaces a complete one: its failure is recorded beside it, in
+<agency>/failed.json (the kept report's manifest.json stays as it was sealed, so what it
+describes and anything signed over it still hold); index.html and audit show both. Nor does a
+report that has its PDF give way to one without, unless --no-pdf asks for it (and the summary
+says so): without Chromium, a batch that would do so refuses, as render does, before anything.
+
 Faults stop a batch without losing anything: one batch at a time holds outputs/<year> (lock);
 SIGINT/SIGTERM/SIGHUP (interrupt) and an output that cannot be written (a full disk) stop the
 workers, drop the reports in flight and leave every report directory either as it was or
-complete. What finished is kept; the next run renders the rest.
+complete. What finished is kept; the next run renders the rest, and first removes the work
+directories a killed run left (leftovers).
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .. import paths
+from .. import leftovers, paths
 from ..provenance import attestation
 from . import interrupt
 from ..provenance import ledger
 from ..provenance import manifest as provenance
 from ..provenance import signing
 from ..errors import NianbaoError, UsageError
-from .index import STATUS_ORDER, report_status, write_index
+from .index import STATUS_ORDER, read_failure, report_status, write_index
 from .lock import outputs_lock
 from .progress import Progress, clock
 from .task import DEFAULT_TIMEOUT, DISK_ERRORS, Job, JobResult
@@ -45,10 +51,12 @@ class Entry:
     rendered: bool = False
     seconds: float = 0.0
     failed_early: bool = False  # unreadable parameters or no source: recorded without rendering
+    failure: dict | None = None  # the newest render failed: its record (failed.json) beside the kept report
+    drop_failure: bool = False  # the kept report is up to date again: its failed.json is obsolete
 
     @property
     def status(self) -> str:
-        return report_status(self.manifest)
+        return "failed" if self.failure else report_status(self.manifest)
 
 
 @dataclass
@@ -59,6 +67,7 @@ class BatchSummary:
     seconds: float = 0.0
     plan_seconds: float = 0.0
     warnings: set[str] = field(default_factory=set)  # e.g. Chromium missing: said once, not per report
+    pdfs_dropped: list[str] = field(default_factory=list)  # --no-pdf replaced these reports' PDFs
 
     def count(self, status: str) -> int:
         return sum(1 for e in self.entries if e.status == status)
@@ -111,21 +120,56 @@ def select_agencies(root: Path, year: int, agencies: list[str] | None = None) ->
 
 
 def plan_batch(root: Path, year: int, *, agencies: list[str] | None = None, force: bool = False,
-               retry_failed: bool = False, pdf: bool = True) -> Plan:
+               retry_failed: bool = False, pdf: bool = True, chromium_here: bool = True) -> Plan:
+    """chromium_here: the reports print on this machine (not on a remote Dask cluster), so
+    whether Chromium is installed here decides what a PDF asked for can give."""
     from ..report.params import notebook_parameters
 
     everyone = select_agencies(root, year, agencies)
     shared = provenance.shared_inputs(root)
     if shared[0].sha256 is None:
         raise UsageError(f"找不到报告笔记本 {root / provenance.NOTEBOOK}", f"the report notebook {root / provenance.NOTEBOOK} is missing")
-    digest = provenance.shared_digest(shared, provenance.environment_digest(provenance.environment()), pdf)
+    env = provenance.environment_digest(provenance.environment())
+    # The cache key says whether the report has its PDF: one for each, the first the one asked for.
+    digests = (provenance.shared_digest(shared, env, pdf), provenance.shared_digest(shared, env, not pdf))
     known = notebook_parameters(root)
     context = {"commit": provenance.git_commit(root)}
-    entries = [_plan_one(root, year, agency, shared, digest, known, context, force, retry_failed) for agency in everyone]
+    printable = _asked_once(lambda: not chromium_missing()) if pdf and chromium_here else (lambda: True)
+    entries = [_plan_one(root, year, agency, shared, digests, known, context, force, retry_failed, pdf, printable)
+               for agency in everyone]
     return Plan(root, year, entries, shared, pdf)
 
 
-def _plan_one(root, year, agency, shared, digest, known, context, force, retry_failed) -> Entry:
+def chromium_missing() -> bool:
+    """No Chromium on this machine (asked only when it matters: publish loads nbconvert)."""
+    from ..report.publish import find_chromium
+
+    return find_chromium() is None
+
+
+def _asked_once(question):
+    """question, asked at its first call only (then never, if no report needs the answer)."""
+    answers = []
+
+    def ask():
+        if not answers:
+            answers.append(question())
+        return answers[0]
+    return ask
+
+
+def _up_to_date(existing: dict, keys: tuple[str, str], pdf: bool, printable) -> bool:
+    """The report on disk is what this run would make: rendered from the same inputs, with its
+    PDF if one is asked for. Also up to date: one with a PDF when --no-pdf is asked for (it only
+    has more), and one without when no Chromium could print it (another run would be the same)."""
+    key, has_pdf = existing.get("cache_key"), "report.pdf" in (existing.get("outputs") or {})
+    with_pdf = keys[0] if pdf else keys[1]
+    if key == with_pdf:
+        return has_pdf or existing.get("status") != "ok"  # a key that claims a PDF the report lacks: render
+    return key in keys and not has_pdf and (not pdf or not printable())
+
+
+def _plan_one(root, year, agency, shared, digests, known, context, force, retry_failed, pdf, printable) -> Entry:
     from ..report.params import load_params
 
     try:
@@ -149,18 +193,28 @@ def _plan_one(root, year, agency, shared, digest, known, context, force, retry_f
             root, year, agency, params, shared, "input",
             f"没有 {agency} 的 {year} 年源数据（应在 {inputs[1].path}）/ no {year} source data for {agency} "
             f"(expected at {inputs[1].path})", context), failed_early=True)
-    key = provenance.report_key(digest, inputs, params)
+    keys = tuple(provenance.report_key(d, inputs, params) for d in digests)
+    key, html_only_key = keys[0], keys[0 if not pdf else 1]
     existing = provenance.read_manifest(paths.output_dir(root, year, agency))
-    if not force and existing and existing.get("cache_key") == key and _complete(root, year, agency, existing):
+    failure = read_failure(paths.output_dir(root, year, agency)) if kept_report(root, year, agency, existing) else None
+    if not force and existing and _up_to_date(existing, keys, pdf, printable) and _complete(root, year, agency, existing):
         passing = (existing.get("error") or {}).get("cause") in PASSING_CAUSES
         if existing.get("status") == "ok" or not (retry_failed or passing):
-            return Entry(agency, existing)
-    return Entry(agency, existing, Job(agency, year, params, files, key, context))
+            return Entry(agency, existing, drop_failure=failure is not None)
+    if not force and failure and failure.get("cache_key") == key:  # these inputs failed before: as a failed report
+        if not (retry_failed or (failure.get("error") or {}).get("cause") in PASSING_CAUSES):
+            return Entry(agency, existing, failure=failure)
+    return Entry(agency, existing, Job(agency, year, params, files, key, html_only_key, context), failure=failure)
 
 
 def _complete(root: Path, year: int, agency: str, manifest: dict) -> bool:
     folder = paths.output_dir(root, year, agency)
     return all((folder / name).is_file() for name in manifest.get("outputs", {}))
+
+
+def kept_report(root: Path, year: int, agency: str, manifest: dict | None) -> bool:
+    """A complete report a failure must not replace (one that failed itself may be)."""
+    return bool(manifest) and manifest.get("status") == "ok" and _complete(root, year, agency, manifest)
 
 
 def _failed_manifest(root, year, agency, params, shared, cause, message, context, started=None) -> dict:
@@ -191,11 +245,11 @@ def write_report_dir(out_dir: Path, agency: str, files: dict[str, bytes]) -> Pat
     A signal arriving meanwhile waits until the directory is in place (interrupt.held)."""
     paths.check_agency_id(agency)
     target = out_dir / agency
+    paths.refuse_links(target, out_dir.parent)  # planted since the batch began: refused, as render does
     with interrupt.held():
         out_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=out_dir))
+        work = leftovers.work_dir(out_dir, agency)
         try:
-            work.chmod(0o755)
             for name, data in files.items():
                 if name != Path(name).name or name.startswith("."):
                     raise NianbaoError(f"工作进程返回了不合规的文件名 {name!r}", f"a worker returned a bad file name {name!r}")
@@ -339,21 +393,33 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
     root = Path(root) if root else paths.project_dir()
     year = paths.check_year(year)
     out_dir = root / "outputs" / str(year)
-    select_agencies(root, year, agencies)  # bad usage is told before anything is created or waited for
+    chosen = select_agencies(root, year, agencies)  # bad usage is told before anything is created or waited for
     signing.signer()  # as is an unreadable signing key
     paths.refuse_links(out_dir, root / "outputs")  # not even the lock file goes through a planted link
+    for agency in chosen:  # a link planted at outputs/<year>/<agency>: refused, as render refuses it
+        if paths.AGENCY_ID.match(agency):
+            paths.refuse_links(out_dir / agency, root / "outputs")
+    here = scheduler in (None, "local")  # the reports print on this machine
     with interrupt.stop_on_signals(), outputs_lock(out_dir, wait=wait, on_wait=partial(_say_waiting, stream)):
-        plan = plan_batch(root, year, agencies=agencies, force=force, retry_failed=retry_failed, pdf=pdf)
+        plan = plan_batch(root, year, agencies=agencies, force=force, retry_failed=retry_failed, pdf=pdf,
+                          chromium_here=here)
         summary = BatchSummary(year, out_dir, plan.entries, plan_seconds=time.perf_counter() - t0)
         todo = [e for e in plan.entries if e.job is not None]
+        if pdf and here:
+            _refuse_losing_pdfs(out_dir, todo)
+        leftovers.sweep(out_dir, locked=True)  # what a killed render or batch of this year left
+        for entry in plan.entries:
+            if entry.drop_failure:
+                (out_dir / entry.agency / provenance.FAILED).unlink(missing_ok=True)
         progress = Progress(len(plan.entries), len(todo), stream)
         progress.skip(sum(1 for e in plan.entries if e.job is None and not e.failed_early))
         try:
             for entry in plan.entries:
                 if entry.failed_early:
-                    _write(out_dir, entry.agency, _failed_files(entry))
+                    _store(out_dir, entry, entry.manifest, _failed_files(entry), pdf, summary)
                     entry.rendered = True
-                    progress.finish(entry.agency, False, 0.0, _cause(entry.manifest), timed=False)
+                    progress.finish(entry.agency, False, 0.0, _cause(entry.failure or entry.manifest)
+                                    + _kept_note(entry), timed=False)
             if todo:
                 _render(root, out_dir, plan, todo, summary, progress, workers=jobs, scheduler=scheduler,
                         timeout=timeout, pdf=pdf, engine=engine, fork=fork, warn=summary.warnings.add)
@@ -383,13 +449,64 @@ def _render(root, out_dir, plan, todo, summary, progress, **run) -> None:
             if (result.error or {}).get("cause") == "disk-full":  # the worker's own disk: nothing to write
                 zh, _, en = result.error["message"].partition(" / ")
                 raise OutputsUnwritable(zh, en)
-            _write(out_dir, entry.agency, result.files)
-            entry.manifest, entry.rendered, entry.seconds = result.manifest, True, result.seconds
+            _store(out_dir, entry, result.manifest, result.files, plan.pdf, summary)
+            entry.rendered, entry.seconds = True, result.seconds
             summary.warnings.update(result.warnings)
-            note = "" if result.status == "ok" else _cause(result.manifest)
-            progress.finish(entry.agency, result.status == "ok", result.seconds, note)
+            note = "" if entry.status != "failed" else _cause(entry.failure or entry.manifest) + _kept_note(entry)
+            progress.finish(entry.agency, entry.status != "failed", result.seconds, note)
     finally:
         outcomes.close()  # stops the workers; after an interrupt, the reports in flight are dropped
+
+
+def _refuse_losing_pdfs(out_dir: Path, todo: list[Entry]) -> None:
+    """No Chromium, and reports that have their PDF would be rendered again without: refuse the
+    batch before anything is touched (exit 2), as render refuses one report."""
+    losing = [out_dir / e.agency for e in todo if (out_dir / e.agency / "report.pdf").is_file()]
+    if losing and chromium_missing():
+        from ..report.render import pdf_kept_error
+
+        raise pdf_kept_error(losing)
+
+
+def _store(out_dir: Path, entry: Entry, manifest: dict, files: dict[str, bytes], pdf: bool,
+           summary: BatchSummary) -> None:
+    """Write what a report's run gave: a new report replaces the old one; a failure replaces only
+    a failure (or nothing): beside a complete report it is recorded in failed.json and the report
+    stays. A report without the PDF asked for (no Chromium on a remote worker) is such a failure
+    where the old report has its PDF."""
+    target = out_dir / entry.agency
+    kept = provenance.read_manifest(target) if paths.AGENCY_ID.match(entry.agency) else None
+    kept = kept if kept and kept.get("status") == "ok" and all((target / n).is_file() for n in kept.get("outputs", {})) \
+        else None
+    has_pdf = kept is not None and "report.pdf" in kept.get("outputs", {})
+    if manifest.get("status") == "ok" and pdf and "report.pdf" not in files and has_pdf:
+        manifest = _pdf_lost(manifest, target)
+    if manifest.get("status") == "ok" or kept is None:
+        if has_pdf and "report.pdf" not in files:  # only --no-pdf gets here
+            summary.pdfs_dropped.append(entry.agency)
+        _write(out_dir, entry.agency, files)
+        entry.manifest, entry.failure = manifest, None
+        return
+    failure = dict(manifest, outputs={})  # its executed notebook is not kept: the error and cell say it
+    try:
+        paths.write_atomic(target / provenance.FAILED, provenance.manifest_bytes(failure), within=out_dir)
+    except NianbaoError as error:
+        raise OutputsUnwritable(error.zh, error.en) from None
+    entry.manifest, entry.failure = kept, failure
+
+
+def _pdf_lost(manifest: dict, target: Path) -> dict:
+    from ..report.render import pdf_kept_error
+
+    error = pdf_kept_error([target])
+    return dict(manifest, status="failed", error={"cause": "pdf", "cell": None, "ename": "ChromiumMissing",
+                                                  "evalue": error.en, "source": "", "message": str(error)})
+
+
+def _kept_note(entry: Entry) -> str:
+    if not entry.failure:
+        return ""
+    return f"；保留上一份报告（{entry.manifest.get('finished', '?')}）/ the previous report is kept"
 
 
 def _write(out_dir: Path, agency: str, files: dict[str, bytes]) -> None:
@@ -427,9 +544,15 @@ def stopped_message(stop: BaseException) -> str:
 
 def index_rows(root: Path, year: int, entries: list[Entry]) -> Path:
     """index.html lists every agency of the year, also those this run did not touch (--agencies)."""
-    known = {e.agency: e.manifest for e in entries}
-    rows = [(agency, known[agency] if agency in known else provenance.read_manifest(paths.output_dir(root, year, agency)))
-            for agency in agencies_of(root, year)]
+    known = {e.agency: (e.manifest, e.failure) for e in entries}
+    rows = []
+    for agency in agencies_of(root, year):
+        if agency in known:
+            rows.append((agency, *known[agency]))
+        else:
+            folder = paths.output_dir(root, year, agency)
+            manifest = provenance.read_manifest(folder)
+            rows.append((agency, manifest, read_failure(folder) if manifest else None))
     return write_index(root / "outputs" / str(year), year, rows)
 
 
@@ -463,10 +586,14 @@ def format_summary(summary: BatchSummary) -> str:
         lines += ["", f"{'机构 agency':<{width}}  状态 status  原因 cause"]
         for e in trouble:
             if e.status == "failed":
-                why = _cause(e.manifest or {})
+                why = _cause(e.failure or e.manifest or {}) + _kept_note(e)
             else:
                 f = e.manifest.get("findings", {})
                 why = f"错误 errors {f.get('error', 0)}, 警告 warnings {f.get('warning', 0)}"
             lines.append(f"{e.agency:<{width}}  {e.status:<11} {why}")
+    if summary.pdfs_dropped:
+        names = ", ".join(summary.pdfs_dropped)
+        lines += ["", f"--no-pdf：{len(summary.pdfs_dropped)} 份报告换成了没有 PDF 的新版本，原 PDF 已删除 / --no-pdf: "
+                      f"{len(summary.pdfs_dropped)} report(s) that had a PDF were replaced by HTML-only ones: {names}"]
     lines += ["", *sorted(summary.warnings), f"索引 index: {summary.out_dir / 'index.html'}"]
     return "\n".join(lines)

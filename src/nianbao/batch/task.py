@@ -16,6 +16,7 @@ import atexit
 import errno
 import logging
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -48,6 +49,7 @@ class Job:
     params: dict
     files: dict[str, bytes]  # params/Y/id.yaml, data/Y/id.yaml, data/Y-1/id.yaml when present
     cache_key: str | None = None
+    html_only_key: str | None = None  # its cache key should it end without its PDF (no Chromium)
     context: dict = field(default_factory=dict)  # batch-wide facts for the manifest (project commit)
 
 
@@ -241,7 +243,8 @@ def _render_job(job: Job, bundle: Bundle, *, pdf: bool, timeout: float, engine: 
             report = load_report(provenance.data_dir(root, job.params) / str(job.year) / f"{job.agency}.yaml")
             name = report.agency
             result = render_into(work, root, job.params, report, printer=_printer_or_none() if pdf else None, pdf=pdf,
-                                 report_timeout=timeout, cache_key=job.cache_key, context=job.context,
+                                 report_timeout=timeout, cache_key=job.cache_key,
+                                 html_only_key=job.html_only_key, context=job.context,
                                  **(engine or {}))
             return JobResult(job.agency, job.year, "ok", _read_outputs(work), result.manifest,
                              warnings=result.warnings, seconds=time.perf_counter() - t0, worker=worker)
@@ -255,14 +258,25 @@ def _render_job(job: Job, bundle: Bundle, *, pdf: bool, timeout: float, engine: 
 
 
 def describe_failure(error: Exception, work: Path, root: Path) -> dict:
+    """The failure as the manifest records it, naming the project's files (data/2022/x.yaml),
+    not this worker's scratch copies of them."""
     if isinstance(error, RenderError):
-        return {"cause": error.cause, "cell": error.cell, "ename": error.ename, "evalue": error.evalue,
-                "source": _first_lines(error.source), "message": str(error).replace(str(work), "<report>")}
-    if isinstance(error, NianbaoError):  # the source or the parameters are unreadable
-        return {"cause": "input", "cell": None, "ename": type(error).__name__, "evalue": str(error),
-                "source": "", "message": str(error).replace(str(root) + os.sep, "")}
-    return {"cause": "internal", "cell": None, "ename": type(error).__name__, "evalue": str(error),
-            "source": "", "message": "".join(traceback.format_exception(error))[-4000:]}
+        found = {"cause": error.cause, "cell": error.cell, "ename": error.ename, "evalue": error.evalue,
+                 "source": _first_lines(error.source), "message": str(error).replace(str(work), "<report>")}
+    elif isinstance(error, NianbaoError):  # the source or the parameters are unreadable
+        found = {"cause": "input", "cell": None, "ename": type(error).__name__, "evalue": str(error),
+                 "source": "", "message": str(error)}
+    else:
+        found = {"cause": "internal", "cell": None, "ename": type(error).__name__, "evalue": str(error),
+                 "source": "", "message": "".join(traceback.format_exception(error))[-4000:]}
+    return {k: _project_paths(v, root) if isinstance(v, str) else v for k, v in found.items()}
+
+
+def _project_paths(text: str, root: Path) -> str:
+    """A scratch project's (and the shared bundle's) paths as project-relative ones."""
+    for base in {str(root), str(root.resolve())}:
+        text = text.replace(base + os.sep, "")
+    return re.sub(re.escape(str(_process_dir())) + r"/(?:job-[^/\s]+|bundle-[0-9a-f]+)/", "", text)
 
 
 def failure_record(work: Path, root: Path, job: Job, failure: dict, started: str, name: str = "") -> dict:

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from ..errors import NianbaoError
+from ..errors import NianbaoError, printable
 
 # One module per command; each has add_parser(subparsers) and run(args) -> int.
 COMMANDS = ("render", "check", "import_", "new", "template", "batch", "audit", "synth", "lab", "key")
@@ -38,16 +38,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class InertStream:
+    """The screen as nianbao writes to it: control characters (an escape sequence in a published
+    report's text, a manifest edited by hand, a file's name) written as visible escapes, line breaks
+    and tabs kept. Every command's output passes here, so no field needs its own guard."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text, lines=True))
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stdout, sys.stdout = sys.stdout, InertStream(sys.stdout)
     try:
         return args.run(args)
     except NianbaoError as error:
-        print(f"nianbao {args.command}: {error}", file=sys.stderr)
+        print(f"nianbao {args.command}: {printable(str(error), lines=True)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print(f"nianbao {args.command}: 已中断 / interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""nianbao synth --agencies N --year Y --out DIR [--violations SHARE] [--seed S] [--with-previous]"""
+"""nianbao synth --agencies N --year Y --out DIR [--violations SHARE] [--seed S] [--with-previous] [--force]"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,6 +14,8 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="随机种子 / random seed")
     p.add_argument("--with-previous", action="store_true",
                    help="同时写出上一年源数据（跨年规则可用）/ also write last year's source data (for cross-year rules)")
+    p.add_argument("--force", action="store_true",
+                   help="覆盖 synth 先前写出的文件（其他文件从不覆盖）/ replace files synth wrote before (never others)")
     p.set_defaults(run=run)
 
 
@@ -23,7 +25,7 @@ def run(args) -> int:
 
     year = check_year(args.year)
     agencies = synthesize(args.agencies, year, violations=args.violations, seed=args.seed, previous=args.with_previous)
-    written = write_agencies(agencies, args.out, year)
+    written = write_agencies(agencies, args.out, year, force=args.force)
     planted = [a for a in agencies if a.planted]
     print(f"已写出 {len(agencies)} 个机构、{len(written)} 个文件到 {args.out} / wrote {len(agencies)} agencies, "
           f"{len(written)} files under {args.out}")

@@ -7,20 +7,20 @@ report.source, and every cell it could not read is in report.gaps.
 from __future__ import annotations
 
 from ..model import formats
-from ..errors import NianbaoError
+from ..errors import NianbaoError, printable
 from ..model.sources import IMPORTED_HEAD, Report, parse_report
 from . import narrative, rows, tables
 from .document import Document, Line
 from .labels import Notes, header_labels, key, table2_labels, table3_labels, version_evidence
 from .narrative import Heading
 
-TABLE_SECTIONS = {"二": tables.read_table2, "三": tables.read_table3, "四": tables.read_table4}
+TABLE_SECTIONS = dict(zip((t.number for t in formats.TABLES), (tables.read_table2, tables.read_table3, tables.read_table4)))
 
 
 def build_report(doc: Document, file: str) -> Report:
     notes = Notes()
-    # The six headings are the same in both format versions, so they can be found before the year is.
-    headings = narrative.find_headings(doc, formats.FORMAT_2021, notes)
+    # The six headings are the same in every format version, so they can be found before the year is.
+    headings = narrative.find_headings(doc, formats.latest(), notes)
     if not headings:
         raise NianbaoError("找不到年报的节标题（一、总体情况 … 六、其他需要报告的事项），不像政府信息公开工作年度报告",
                            "no section headings (一、总体情况 … 六、其他需要报告的事项) found: this does not look like "
@@ -43,7 +43,8 @@ def build_report(doc: Document, file: str) -> Report:
                      "the article: " + _sample(outside, 3))
 
     # PDF text: how wide a full line is, how far paragraphs are indented, whether 「2024 年」 is spaced.
-    body = front + [line for n in ("一", "五", "六") for line in sections_lines.get(n, [])]
+    text_sections = [s.number for s in fmt.sections if s.narrative_required]  # 一、五、六
+    body = front + [line for n in text_sections for line in sections_lines.get(n, [])]
     width = narrative.line_width(body) if doc.layout else 0
     base = narrative.base_indent(body) if doc.layout else 0
     spaced = doc.layout and narrative.spaced_digits(body)
@@ -65,9 +66,9 @@ def build_report(doc: Document, file: str) -> Report:
         note = paragraphs(_prose(region, result))  # words around a table are that section's note
         if note:
             sections[number] = "\n\n".join(note)
-    for number in ("一", "五", "六"):
+    for number in text_sections:
         lines = sections_lines.get(number, [])
-        if number == "六":
+        if number == fmt.sections[-1].number:  # the last section runs into the page's furniture
             lines, dropped = narrative.cut_furniture(lines)
             if dropped:
                 notes.remark("略去正文之后的页面信息 / left out page information after the text: " + _sample(dropped, 4))
@@ -75,7 +76,7 @@ def build_report(doc: Document, file: str) -> Report:
 
     data = {"agency": title.agency, "year": title.year, "format": fmt.version,
             "sections": {n: sections[n] for n in formats.SECTION_NUMBERS if n in sections},
-            "table2": data_tables["二"], "table3": data_tables["三"], "table4": data_tables["四"]}
+            **{t.key: data_tables[t.number] for t in formats.TABLES}}
     if title.printed != formats.report_title(title.agency, title.year):
         data["title"] = title.printed
     if preamble:
@@ -128,7 +129,7 @@ def _check_version(sections_lines: dict[str, list[Line]], fmt, year: int, notes:
     """The year decides the format (R29); say so when the table labels are the other version's."""
     text = key("\n".join(narrative.line_text(ln) for n in TABLE_SECTIONS for ln in sections_lines.get(n, [])))
     evidence = version_evidence(text)
-    other = next(v for v in formats.FORMATS if v != fmt.version)
+    other = max((v for v in evidence if v != fmt.version), key=evidence.get)
     if evidence[other] > evidence[fmt.version] and evidence[other] >= 2:
         notes.remark(f"表格标签像 {other} 版格式，但 {year} 年适用 {fmt.version} 版（R29）；按 {fmt.version} 版读取，"
                      f"对不上的行记为缺失 / the table labels look like the {other} format, but {year} reports use "
@@ -146,7 +147,7 @@ def _sample(texts: list[str], n: int) -> str:
 
 
 def source_text(doc: Document, notes: Notes, gaps: list[dict]) -> str:
-    head = f"{IMPORTED_HEAD}{doc.name}（{doc.kind}）"
+    head = f"{IMPORTED_HEAD}{printable(doc.name)}（{doc.kind}）"  # a name is one line, and inert on a screen
     lines = [head]
     if gaps:
         lines.append(f"无法确定的单元格 {len(gaps)} 处，见 gaps / {len(gaps)} cell(s) not read with confidence, see gaps")

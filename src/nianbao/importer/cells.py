@@ -56,7 +56,7 @@ def parse_cell(text: str, kind: str, notes: Notes, where: str, money_unit: str =
         if unit in MONEY_UNITS:
             return None, f"计数格中有金额单位「{unit}」/ a money unit in a count cell"
         notes.tolerate(where, "数字带计量单位 / a unit written with the number", text)
-    value = int(number)
+    value = int(number) if len(digits) <= 18 else MAX_COUNT + 1  # int() refuses past 4,300 digits
     if abs(value) > MAX_COUNT:
         return None, f"「{text}」大得不像一个计数，疑为几格数字连写 / '{text}' is too large for a count: cells run together?"
     if kind == COUNT and (value < 0 or number.startswith("+")):

@@ -17,7 +17,7 @@ from .cells import parse_cell
 from .labels import Notes, header_labels, key, variants
 from .rows import Cells, Matcher, Placer, Region, RowSpec, seen_text, fit, row_values
 
-T2, T3, T4 = "表二", "表三", "表四"
+T2, T3, T4 = (t.name for t in formats.TABLES)
 
 
 def gap(table: str, row: str, column: str, text: str, reason: str) -> dict:
@@ -100,15 +100,15 @@ def read_table2(region: Region, fmt: Format, notes: Notes) -> TableResult:
             columns[row] = [c.label for c in block.columns]
     text = region.text()
     options, money_unit = {}, ""
-    fee = re.search(r"本年收费金额[^\n\t]*", text)
-    if fmt.version == "2021" and fee:
-        decimals = re.search(r"保留\s*(\d)\s*位小数", fee.group(0))
-        if decimals:
-            options["fee_decimals"] = int(decimals.group(1))
+    fee = re.search(re.escape(fmt.fee.label.split("（")[0]) + r"[^\n\t]*", text) if fmt.fee else None
+    if fee:
+        decimals = fmt.fee.decimals(fee.group(0))
+        if decimals is not None:
+            options["fee_decimals"] = decimals
             notes.tolerate(T2, "收费金额表头含省级补充（保留小数位数）/ the fee header carries a provincial rule on decimals",
                            fee.group(0).strip())
         unit = re.search(r"单位\s*[:：]\s*(亿元|万元|元)", fee.group(0))
-        if unit and unit.group(1) != "万元":
+        if unit and unit.group(1) != fmt.fee.unit:
             money_unit = unit.group(1)
             notes.tolerate(T2, "收费金额单位不是万元，金额按原单位记录 / the fee is not in 万元; kept with its unit",
                            fee.group(0).strip())

@@ -1,13 +1,17 @@
 """The official report format, declared once as data, for each version.
 
 Everything else (the source schema, the pandas tables, the HTML layout, the GX
-suites, the importer's label matching) is derived from these declarations.
+suites, the importer's label matching, new year, synth, trend) is derived from these declarations:
+modules ask a Format for the table, column or row that plays a role (NEW, TOTAL, …) instead of
+naming its label. A next format revision is one more Format here (or `register`ed, as a test does).
 Labels are the exact text of the 国办 templates (国办公开办函〔2019〕60号 and
 〔2021〕30号); see ../shared/reference/official-format.md §2–§6.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 # Cell kinds: what a cell may hold.
 COUNT = "count"  # integer ≥ 0
@@ -17,11 +21,48 @@ MONEY = "money"  # decimal ≥ 0 (万元 in 2021; 2019 采购总金额 carries i
 SECTION_NUMBERS = ("一", "二", "三", "四", "五", "六")
 
 
+# Column roles
+APPLICANT = "applicant"  # table 三: one of the six applicant kinds summed into 总计 (R9)
+LEGAL = "legal"  # an applicant kind nested under 法人或其他组织
+TOTAL = "total"  # the 总计 column of tables 三 and 四
+
+# Table 三 row roles
+NEW = "new"  # 一、本年新收
+CARRIED_IN = "carried-in"  # 二、上年结转
+RESULT = "result"  # a row of 三、本年度办理结果 that adds up to （七）总计 (R11)
+RESULTS_TOTAL = "results-total"  # （七）总计
+CARRIED_OUT = "carried-out"  # 四、结转下年度继续办理
+UNPAID_FEE = "unpaid-fee"  # a result row meaning a fee notice went unpaid (2021 （六）2; rule R15)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One of the three tables, by every name it goes by."""
+
+    number: str  # 二 / 三 / 四: the section that holds it (also CellKey.table)
+    name: str  # 表二: how findings name it
+    key: str  # table2: the source's top-level key
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.number, self.name, self.key)
+
+
+TABLE2, TABLE3, TABLE4 = Table("二", "表二", "table2"), Table("三", "表三", "table3"), Table("四", "表四", "table4")
+TABLES = (TABLE2, TABLE3, TABLE4)
+
+
+def table(name: str) -> Table:
+    """The table a name means: 二, 表二 or table2."""
+    return next(t for t in TABLES if name in t.names)
+
+
 @dataclass(frozen=True)
 class Section:
     number: str  # 一 … 六
     heading: str  # exact template heading, e.g. 一、总体情况
     narrative_required: bool  # 一、五、六 are text sections; 二–四 hold tables (an optional note)
+    placeholder: str = "（文字描述）"  # the template's own text for the section (a blank draft starts with it)
 
 
 @dataclass(frozen=True)
@@ -30,6 +71,37 @@ class Column:
     label: str  # exact label printed in the table
     kind: str = COUNT
     span: int = 1  # columns this header spans in the printed table
+    role: str = ""  # APPLICANT, LEGAL (an applicant kind under 法人或其他组织), TOTAL
+    verbs: tuple[str, ...] = ()  # words before 规章/规范性文件 that mean this column in the narrative (R25)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A within-year bound on a table-二 row: sum(total) relation sum(parts), e.g. R3
+    现行有效件数 + 本年废止件数 ≥ 本年制发件数. Column keys."""
+
+    rule: str
+    total: tuple[str, ...]
+    parts: tuple[str, ...] = ()
+    relation: str = ">="
+
+
+@dataclass(frozen=True)
+class Carry:
+    """A table-二 stock figure carried over a year: this year's `column` starts from last year's
+    `column` + last year's `previous_plus`; across two reports (rule, a warning) it is that starting
+    point + this year's `plus` − this year's `minus`. Column keys."""
+
+    rule: str  # R2 / R6 / R7
+    column: str
+    previous_plus: tuple[str, ...] = ()
+    plus: tuple[str, ...] = ()
+    minus: tuple[str, ...] = ()
+
+    def start(self, previous: dict):
+        """Next year's starting value from last year's row (column key → value), None if unknown."""
+        values = [previous.get(k) for k in (self.column, *self.previous_plus)]
+        return None if None in values else sum(values)
 
 
 @dataclass(frozen=True)
@@ -39,6 +111,13 @@ class Block:
     item: str  # e.g. 第二十条第（一）项
     columns: tuple[Column, ...]
     rows: tuple[str, ...]  # row labels (also the YAML keys)
+    type_rule: str = ""  # the rule that checks its cells' types (R1, R4, R5 …)
+    bounds: tuple[Bound, ...] = ()
+    carries: tuple[Carry, ...] = ()
+    documents: bool = False  # 规章 and 规范性文件: the block the narrative's document counts speak of (R25)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
 
 
 @dataclass(frozen=True)
@@ -49,6 +128,9 @@ class Row:
     label: str  # the cell text of the last label level, e.g. 1.属于国家秘密
     group: str = ""  # the enclosing label, e.g. （三）不予公开 ('' for top-level rows)
     top: str = ""  # the top-level label (三、本年度办理结果 for result rows)
+    role: str = ""  # NEW, CARRIED_IN, RESULT, RESULTS_TOTAL, CARRIED_OUT
+    category: str = ""  # result rows: the result group a row counts in (予以公开 … 其他处理), its words in a text
+    extra: str = ""  # a second role, e.g. UNPAID_FEE
 
 
 @dataclass(frozen=True)
@@ -56,6 +138,29 @@ class Table4Group:
     key: str  # YAML key
     label: str  # 行政复议 / 未经复议直接起诉 / 复议后起诉
     parent: str  # '' for 行政复议, 行政诉讼 for the two litigation groups
+    rule: str = ""  # the rule that its 总计 is the sum of its parts (R16–R18)
+
+
+@dataclass(frozen=True)
+class FeeHeader:
+    """The fee column's header (2021 本年收费金额（单位：万元）) and its accepted provincial variant,
+    which adds the decimals a fee must have (河南: 本年收费金额（单位：万元，保留4位小数）)."""
+
+    column: str  # the column key
+    label: str  # as the national template prints it
+    unit: str  # the unit the header prints (a cell must not carry another)
+
+    def variant(self, decimals: int | None) -> str:
+        return self.label if decimals is None else self.label.replace("）", f"，保留{decimals}位小数）")
+
+    @property
+    def pattern(self) -> re.Pattern:
+        """The header as printed, with or without the decimals rule (group 1: the decimals)."""
+        return re.compile(re.escape(self.label[:-1]) + r"(?:\s*[，,]\s*保留\s*(\d)\s*位小数)?\s*）")
+
+    def decimals(self, text: str) -> int | None:
+        found = re.search(r"保留\s*(\d)\s*位小数", text)
+        return int(found.group(1)) if found else None
 
 
 @dataclass(frozen=True)
@@ -69,11 +174,62 @@ class Format:
     table3_columns: tuple[Column, ...] = field(default=())
     table4_groups: tuple[Table4Group, ...] = field(default=())
     table4_columns: tuple[Column, ...] = field(default=())
+    first_year: int = 0  # the first report year it applies to
+    fee: FeeHeader | None = None  # a fee column with a printed unit (2021); None: no fee header
+    fee_section: str = ""  # the section that must report 信息处理费 (2021: 六; R15, R26); '' none
+    table3_rule: str = "R12"  # the rule that checks table 三's cells
+    table4_rule: str = "R19"
+    encouraged_only: bool = False  # its first year only encouraged the format (2019, 60号): R29 is a warning
 
     # --- derived lookups -------------------------------------------------
     @property
     def table2_rows(self) -> dict[str, Block]:
         return {row: block for block in self.table2 for row in block.rows}
+
+    @property
+    def document_rows(self) -> tuple[str, ...]:
+        """The table-二 rows of 规章 and 规范性文件 (R25)."""
+        return next((b.rows for b in self.table2 if b.documents), ())
+
+    def columns(self, table_: Table) -> tuple[Column, ...]:
+        """The columns of table 三 or 四 (table 二's differ per block)."""
+        return self.table3_columns if table_ is TABLE3 else self.table4_columns
+
+    def total_column(self, table_: Table = TABLE3) -> Column:
+        return next(c for c in self.columns(table_) if c.role == TOTAL)
+
+    @property
+    def applicant_keys(self) -> tuple[str, ...]:
+        """The applicant columns of table 三 summed into 总计 (R9)."""
+        return tuple(c.key for c in self.table3_columns if c.role in (APPLICANT, LEGAL))
+
+    @property
+    def legal_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.table3_columns if c.role == LEGAL)
+
+    def row_key(self, role: str) -> str:
+        """The key of the table-三 row playing a role (NEW, CARRIED_IN, RESULTS_TOTAL, CARRIED_OUT, UNPAID_FEE)."""
+        return next(r.key for r in self.table3_rows if role in (r.role, r.extra))
+
+    def has_row(self, role: str) -> bool:
+        return any(role in (r.role, r.extra) for r in self.table3_rows)
+
+    @property
+    def result_categories(self) -> dict[str, tuple[str, ...]]:
+        """Each result group (予以公开 … 其他处理) → its row keys, in table order."""
+        out: dict[str, tuple[str, ...]] = {}
+        for r in self.table3_rows:
+            if r.role == RESULT:
+                out[r.category] = out.get(r.category, ()) + (r.key,)
+        return out
+
+    @property
+    def carries(self) -> tuple[Carry, ...]:
+        return tuple(dict.fromkeys(c for b in self.table2 for c in b.carries))
+
+    def column_by_verb(self) -> dict[str, str]:
+        """A verb of the narrative → the table-二 column it counts in (R25)."""
+        return {v: c.key for b in self.table2 for c in b.columns for v in c.verbs}
 
     def table3_row(self, key: str) -> Row:
         return next(r for r in self.table3_rows if r.key == key)
@@ -85,7 +241,7 @@ class Format:
     @property
     def result_keys(self) -> tuple[str, ...]:
         """The result rows that add up to （七）总计 (rule R11)."""
-        return tuple(r.key for r in self.table3_rows if r.top == TABLE3_RESULTS and r.key != "办理结果总计")
+        return tuple(r.key for r in self.table3_rows if r.role == RESULT)
 
     def table3_row_label(self, key: str) -> str:
         """A row's full label as an analyst names it, e.g. （三）不予公开·1.属于国家秘密."""
@@ -112,28 +268,34 @@ TABLE3_APPLICANTS = "申请人情况"
 TABLE3_LEGAL = "法人或其他组织"
 TABLE3_RESULTS = "三、本年度办理结果"
 TABLE3_COLUMNS = (
-    Column("自然人", "自然人"),
-    Column("商业企业", "商业企业"),
-    Column("科研机构", "科研机构"),
-    Column("社会公益组织", "社会公益组织"),
-    Column("法律服务机构", "法律服务机构"),
-    Column("其他", "其他"),
-    Column("总计", "总计"),
+    Column("自然人", "自然人", role=APPLICANT),
+    Column("商业企业", "商业企业", role=LEGAL),
+    Column("科研机构", "科研机构", role=LEGAL),
+    Column("社会公益组织", "社会公益组织", role=LEGAL),
+    Column("法律服务机构", "法律服务机构", role=LEGAL),
+    Column("其他", "其他", role=LEGAL),
+    Column("总计", "总计", role=TOTAL),
 )
-APPLICANT_KEYS = tuple(c.key for c in TABLE3_COLUMNS[:-1])  # the six columns summed into 总计
-LEGAL_KEYS = APPLICANT_KEYS[1:]  # nested under 法人或其他组织
+APPLICANT_KEYS = tuple(c.key for c in TABLE3_COLUMNS if c.role in (APPLICANT, LEGAL))  # summed into 总计
+LEGAL_KEYS = tuple(c.key for c in TABLE3_COLUMNS if c.role == LEGAL)  # nested under 法人或其他组织
+APPLICANT_ALIASES = {"社会组织": "社会公益组织"}  # what narratives (and the sample) also call a column
 
 
 def _group(group: str, prefix: str, labels: list[str]) -> list[Row]:
-    return [Row(f"{prefix}.{i}", f"{i}.{label}", group, TABLE3_RESULTS) for i, label in enumerate(labels, 1)]
+    return [Row(f"{prefix}.{i}", f"{i}.{label}", group, TABLE3_RESULTS, RESULT, prefix)
+            for i, label in enumerate(labels, 1)]
+
+
+def _result(key: str, label: str) -> Row:
+    return Row(key, label, "", TABLE3_RESULTS, RESULT, key)
 
 
 def _table3_rows(other_subrows: list[str] | None) -> tuple[Row, ...]:
     rows = [
-        Row("本年新收", "一、本年新收政府信息公开申请数量"),
-        Row("上年结转", "二、上年结转政府信息公开申请数量"),
-        Row("予以公开", "（一）予以公开", "", TABLE3_RESULTS),
-        Row("部分公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "", TABLE3_RESULTS),
+        Row("本年新收", "一、本年新收政府信息公开申请数量", role=NEW),
+        Row("上年结转", "二、上年结转政府信息公开申请数量", role=CARRIED_IN),
+        _result("予以公开", "（一）予以公开"),
+        _result("部分公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
         *_group("（三）不予公开", "不予公开", [
             "属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益",
             "属于三类内部事务信息", "属于四类过程性信息", "属于行政执法案卷", "属于行政查询事项",
@@ -149,43 +311,51 @@ def _table3_rows(other_subrows: list[str] | None) -> tuple[Row, ...]:
     if other_subrows:
         rows += _group("（六）其他处理", "其他处理", other_subrows)
     else:
-        rows.append(Row("其他处理", "（六）其他处理", "", TABLE3_RESULTS))
+        rows.append(_result("其他处理", "（六）其他处理"))
     rows += [
-        Row("办理结果总计", "（七）总计", "", TABLE3_RESULTS),
-        Row("结转下年", "四、结转下年度继续办理"),
+        Row("办理结果总计", "（七）总计", "", TABLE3_RESULTS, RESULTS_TOTAL),
+        Row("结转下年", "四、结转下年度继续办理", role=CARRIED_OUT),
     ]
     return tuple(rows)
+
+
+def _mark(rows: tuple[Row, ...], key: str, extra: str) -> tuple[Row, ...]:
+    return tuple(replace(r, extra=extra) if r.key == key else r for r in rows)
 
 
 # ---------------------------------------------------------------- table 四
 TABLE4_REVIEW = "行政复议"
 TABLE4_LITIGATION = "行政诉讼"
 TABLE4_GROUPS = (
-    Table4Group("行政复议", "行政复议", ""),
-    Table4Group("未经复议直接起诉", "未经复议直接起诉", TABLE4_LITIGATION),
-    Table4Group("复议后起诉", "复议后起诉", TABLE4_LITIGATION),
+    Table4Group("行政复议", "行政复议", "", "R16"),
+    Table4Group("未经复议直接起诉", "未经复议直接起诉", TABLE4_LITIGATION, "R17"),
+    Table4Group("复议后起诉", "复议后起诉", TABLE4_LITIGATION, "R18"),
 )
 TABLE4_COLUMNS = (
     Column("结果维持", "结果维持"),
     Column("结果纠正", "结果纠正"),
     Column("其他结果", "其他结果"),
     Column("尚未审结", "尚未审结"),
-    Column("总计", "总计"),
+    Column("总计", "总计", role=TOTAL),
 )
 
 # ---------------------------------------------------------------- table 二
 _DECISIONS_2021 = (Column("本年处理决定数量", "本年处理决定数量", COUNT, 3),)
-FEE_LABEL_2021 = "本年收费金额（单位：万元）"
+FEE_2021 = FeeHeader("本年收费金额", "本年收费金额（单位：万元）", "万元")
+FEE_LABEL_2021 = FEE_2021.label
+_MADE = ("制发", "印发", "制定", "出台")  # verbs of a document newly made
 
 TABLE2_2021 = (
     Block("第二十条第（一）项", (
-        Column("本年制发件数", "本年制发件数"),
-        Column("本年废止件数", "本年废止件数"),
-        Column("现行有效件数", "现行有效件数"),
-    ), ("规章", "行政规范性文件")),
-    Block("第二十条第（五）项", _DECISIONS_2021, ("行政许可",)),
-    Block("第二十条第（六）项", _DECISIONS_2021, ("行政处罚", "行政强制")),
-    Block("第二十条第（八）项", (Column("本年收费金额", FEE_LABEL_2021, MONEY, 3),), ("行政事业性收费",)),
+        Column("本年制发件数", "本年制发件数", verbs=(*_MADE, "新增", "新增公开")),
+        Column("本年废止件数", "本年废止件数", verbs=("废止",)),
+        Column("现行有效件数", "现行有效件数", verbs=("现行有效",)),
+    ), ("规章", "行政规范性文件"), "R1",
+        bounds=(Bound("R3", ("现行有效件数", "本年废止件数"), ("本年制发件数",)),),
+        carries=(Carry("R2", "现行有效件数", plus=("本年制发件数",), minus=("本年废止件数",)),), documents=True),
+    Block("第二十条第（五）项", _DECISIONS_2021, ("行政许可",), "R4"),
+    Block("第二十条第（六）项", _DECISIONS_2021, ("行政处罚", "行政强制"), "R4"),
+    Block("第二十条第（八）项", (Column(FEE_2021.column, FEE_2021.label, MONEY, 3),), ("行政事业性收费",), "R5"),
 )
 
 _ITEMS_2019 = (
@@ -193,23 +363,29 @@ _ITEMS_2019 = (
     Column("本年增减", "本年增/减", DELTA),
     Column("处理决定数量", "处理决定数量"),
 )
+_ITEMS_BOUND = Bound("R7", ("上一年项目数量", "本年增减"))  # 上一年项目数量 + 本年增/减 ≥ 0
+_ITEMS_CARRY = Carry("R7", "上一年项目数量", previous_plus=("本年增减",))
 TABLE2_2019 = (
     Block("第二十条第（一）项", (
-        Column("本年新制作数量", "本年新制作数量"),
-        Column("本年新公开数量", "本年新公开数量"),
-        Column("对外公开总数量", "对外公开总数量"),
-    ), ("规章", "规范性文件")),
-    Block("第二十条第（五）项", _ITEMS_2019, ("行政许可", "其他对外管理服务事项")),
-    Block("第二十条第（六）项", _ITEMS_2019, ("行政处罚", "行政强制")),
+        Column("本年新制作数量", "本年新制作数量", verbs=_MADE),
+        Column("本年新公开数量", "本年新公开数量", verbs=("新增公开", "公开", "发布")),
+        Column("对外公开总数量", "对外公开总数量", verbs=("现行有效",)),
+    ), ("规章", "规范性文件"), "R6", bounds=(Bound("R6", ("对外公开总数量",), ("本年新公开数量",)),),
+        carries=(Carry("R6", "对外公开总数量", plus=("本年新公开数量",)),), documents=True),
+    Block("第二十条第（五）项", _ITEMS_2019, ("行政许可", "其他对外管理服务事项"), "R7",
+          bounds=(_ITEMS_BOUND,), carries=(_ITEMS_CARRY,)),
+    Block("第二十条第（六）项", _ITEMS_2019, ("行政处罚", "行政强制"), "R7", bounds=(_ITEMS_BOUND,), carries=(_ITEMS_CARRY,)),
     Block("第二十条第（八）项", (
         Column("上一年项目数量", "上一年项目数量"),
         Column("本年增减", "本年增/减", DELTA, 2),
-    ), ("行政事业性收费",)),
+    ), ("行政事业性收费",), "R7", bounds=(_ITEMS_BOUND,), carries=(_ITEMS_CARRY,)),
     Block("第二十条第（九）项", (
         Column("采购项目数量", "采购项目数量"),
-        Column("采购总金额", "采购总金额", MONEY, 2),
-    ), ("政府集中采购",)),
+        Column("采购总金额", "采购总金额", MONEY, 2),  # no unit printed: the cell carries one (R8)
+    ), ("政府集中采购",), "R8"),
 )
+SECTIONS_2021 = tuple(replace(s, placeholder="（文字描述，收取信息处理费情况在此处报告。）") if s.number == "六" else s
+                      for s in SECTIONS)
 
 FORMAT_2019 = Format(
     version="2019",
@@ -221,34 +397,67 @@ FORMAT_2019 = Format(
     table3_columns=TABLE3_COLUMNS,
     table4_groups=TABLE4_GROUPS,
     table4_columns=TABLE4_COLUMNS,
+    first_year=2019,  # the 条例 as revised in 2019; earlier reports had no unified format
+    encouraged_only=True,
 )
 
 FORMAT_2021 = Format(
     version="2021",
     name="中华人民共和国政府信息公开工作年度报告格式",
     basis="国办公开办函〔2021〕30号",
-    sections=SECTIONS,
+    sections=SECTIONS_2021,
     table2=TABLE2_2021,
-    table3_rows=_table3_rows([
+    table3_rows=_mark(_table3_rows([
         "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
         "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
         "其他",
-    ]),
+    ]), "其他处理.2", UNPAID_FEE),
     table3_columns=TABLE3_COLUMNS,
     table4_groups=TABLE4_GROUPS,
     table4_columns=TABLE4_COLUMNS,
+    first_year=2021,
+    fee=FEE_2021,
+    fee_section="六",
 )
 
+# The registry: every version nianbao knows, oldest first. A test may add one (`registered`).
 FORMATS = {f.version: f for f in (FORMAT_2019, FORMAT_2021)}
-FIRST_YEAR = 2019  # the 条例 as revised in 2019; earlier reports had no unified format
-FIRST_YEAR_2021 = 2021
+FIRST_YEAR = FORMAT_2019.first_year
+
+
+def register(fmt: Format) -> None:
+    """Add a format version (it applies from fmt.first_year on)."""
+    FORMATS[fmt.version] = fmt
+
+
+def unregister(version: str) -> None:
+    FORMATS.pop(version, None)
+
+
+@contextmanager
+def registered(fmt: Format):
+    """A format version known for the duration of a with-block (tests declare made-up ones)."""
+    register(fmt)
+    try:
+        yield fmt
+    finally:
+        unregister(fmt.version)
+
+
+def versions() -> list[Format]:
+    """Registered versions, oldest first."""
+    return sorted(FORMATS.values(), key=lambda f: f.first_year)
+
+
+def latest() -> Format:
+    return versions()[-1]
 
 
 def version_for_year(year: int) -> str:
     """The format version in force for a report year (R29)."""
     if year < FIRST_YEAR:
         raise ValueError(f"{year} 年早于统一格式（2019 年起） / {year} predates the unified format (2019 on)")
-    return "2021" if year >= FIRST_YEAR_2021 else "2019"
+    return [f for f in versions() if f.first_year <= year][-1].version
 
 
 def format_for_year(year: int) -> Format:

@@ -3,7 +3,8 @@
 The schema is derived from the format declaration (formats.py). Loading collects every
 problem before reporting (file, field, what was expected), so an analyst fixes a file in
 one pass. Blank cells (YAML null, ~) load as None — missing, never silently 0 — and are
-flagged by rule R12.
+flagged by rule R12. Numbers are read in plain decimal only (no YAML 1.1 octal, hex, 1_000 or 1:20),
+and text with control characters is refused anywhere in any YAML nianbao reads.
 """
 from __future__ import annotations
 
@@ -18,10 +19,9 @@ from pathlib import Path
 import yaml
 
 from . import formats
-from ..errors import NianbaoError, Problem, SourceError
+from ..errors import CONTROL, NianbaoError, Problem, SourceError, printable
 from .formats import COUNT, DELTA, MONEY, Format
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline
 MAX_COUNT = 10**9  # more applications or decisions than this is a typo, not a count
 MAX_MONEY = Decimal(10) ** 12
 MONEY_UNITS = ("亿元", "万元", "元")
@@ -56,7 +56,7 @@ class Report:
     sections: dict[str, str] = field(default_factory=dict)  # 一…六 → text (paragraphs split by blank lines)
     headings: dict[str, str] = field(default_factory=dict)  # 一…六 → heading as published, where it differs
     table2: dict[str, list] = field(default_factory=dict)  # row label → cells of its block
-    table3: dict[str, list] = field(default_factory=dict)  # row key → 7 cells
+    table3: dict[str, list] = field(default_factory=dict)  # row key → a cell per column
     table4: dict[str, list] = field(default_factory=dict)  # group key → 5 cells
     options: dict = field(default_factory=dict)
     gaps: list[dict] = field(default_factory=list)  # cells an importer could not read with confidence
@@ -174,10 +174,51 @@ def _construct_mapping(loader, node, deep=False):
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+# Numbers as YAML 1.2's core schema writes them, and only in decimal: PyYAML's YAML 1.1 resolvers read
+# 010 as 8, 0x17 as 23, 1_0_3 as 103, 1:20 as 80 and 0b1 as 1, silently. Any other form stays text,
+# which a count cell then refuses, naming the cell. Each pattern is a subset of YAML 1.1's, so a string
+# the dumper writes unquoted still loads as that string.
+INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+DECIMAL_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+DECIMAL_FLOAT = re.compile(r"""^(?:[-+]?(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+][0-9]+)?
+    |\.[0-9]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""", re.X)
+YAML11_NUMBER = re.compile(r"[-+]?(?:0[0-9_]+|0[xob][0-9a-fA-F_]*|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9][0-9_]*_[0-9_]*)\Z")
+MAX_DIGITS = 100  # Python refuses to read ints over 4,300 digits; anything near that is not a number here
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_StrictLoader.add_implicit_resolver(INT_TAG, DECIMAL_INT, list("-+0123456789"))
+_StrictLoader.add_implicit_resolver(FLOAT_TAG, DECIMAL_FLOAT, list("-+0123456789."))
+
+
+def _construct_number(loader, node):
+    """Plain and explicitly tagged (!!int 0x17) numbers alike: decimal, and of a readable length."""
+    text = loader.construct_scalar(node)
+    digits = len(text.lstrip("+-").split(".")[0])
+    if digits > MAX_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {digits} digits, more than the {MAX_DIGITS} any count, amount or year has "
+                        f"(数字位数过多：{digits} 位)",
+            node.start_mark)
+    if node.tag == INT_TAG:
+        if not DECIMAL_INT.match(text):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{text[:20]!r} is not a decimal integer (应为十进制整数)", node.start_mark)
+        return int(text)
+    if not DECIMAL_FLOAT.match(text) and not DECIMAL_INT.match(text):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text[:20]!r} is not a decimal number (应为十进制数)", node.start_mark)
+    return loader.construct_yaml_float(node)
+
+
+_StrictLoader.add_constructor(INT_TAG, _construct_number)
+_StrictLoader.add_constructor(FLOAT_TAG, _construct_number)
+
 
 def parse_yaml(text: str, file: str) -> object:
+    """Every YAML nianbao reads (sources, this year's and earlier ones, parameters) comes through here."""
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = column = None
@@ -192,12 +233,53 @@ def parse_yaml(text: str, file: str) -> object:
         if isinstance(error, yaml.reader.ReaderError):
             problem = f"control character {error.character!r} is not allowed (不允许的控制字符)"
         raise NianbaoError(f"{zh}不是有效的 YAML：{problem}", f"{en}not valid YAML: {problem}", file=file) from None
+    problems = control_problems(data)
+    if problems:
+        raise SourceError(file, problems)
+    return data
+
+
+MAX_LISTED = 10
+
+
+def control_problems(data, where: str = "") -> list[Problem]:
+    """Text with control characters, anywhere in a parsed file (keys too). The reader refuses them
+    written raw; a quoted "\\e[2J" or "\\a" arrives here as the character itself, and text nianbao
+    stores is text it prints: an escape sequence would reach the terminal."""
+    found: list[Problem] = []
+
+    def visit(value, at: str) -> None:
+        if len(found) >= MAX_LISTED:
+            return
+        if isinstance(value, str):
+            control = CONTROL.search(value)
+            if control:
+                found.append(Problem(at or "（文件顶层 / top level）",
+                                     f"不含控制字符的文字（第 {control.start() + 1} 个字符是 {control.group()!r}）",
+                                     f"text without control characters (character {control.start() + 1} is "
+                                     f"{control.group()!r})"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{at}.{printable(str(key))}" if at else printable(str(key))
+                visit(key, name)
+                visit(item, name)
+        elif isinstance(value, (list, tuple, set)):
+            for index, item in enumerate(value):
+                visit(item, f"{at}[{index}]")
+
+    visit(data, where)
+    return found
+
 
 
 def load_report(path: str | Path) -> Report:
     """Load and validate one source file; raise SourceError listing every problem."""
     path = Path(path)
     if not path.is_file():
+        if path.exists():  # a folder, a pipe (reading it would block) or a device
+            raise NianbaoError("这不是普通文件（是目录、管道或设备）；应为源数据 YAML 文件",
+                               "this is not a regular file (a folder, pipe or device); expected a source YAML file",
+                               file=str(path))
         raise NianbaoError("找不到源数据文件", "source data file not found", file=str(path))
     data = parse_yaml(read_text(path), str(path))
     report = parse_report(data, str(path))
@@ -257,9 +339,11 @@ class _Checker:
         if kind == MONEY:
             return self._money(value, where)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(where, "整数（阿拉伯数字，不带单位和千分位）" if kind == DELTA else "非负整数（阿拉伯数字，不带单位和千分位）",
-                     "a whole number (digits only, no unit or separators)" if kind == DELTA
-                     else "a non-negative whole number (digits only, no unit or separators)", value)
+            zh, en = ("；前导零、0x/0o/0b、下划线和冒号的写法不读作数字", "; leading zeros, 0x/0o/0b, underscores and colons "
+                      "are not read as numbers") if isinstance(value, str) and YAML11_NUMBER.match(value) else ("", "")
+            self.add(where, ("整数（阿拉伯数字，不带单位和千分位）" if kind == DELTA else "非负整数（阿拉伯数字，不带单位和千分位）") + zh,
+                     ("a whole number (digits only, no unit or separators)" if kind == DELTA
+                      else "a non-negative whole number (digits only, no unit or separators)") + en, value)
             return None
         if kind == COUNT and value < 0:
             self.add(where, "非负整数", "a non-negative whole number", value)
@@ -370,14 +454,14 @@ def parse_report(data, file: str = "<source>") -> Report:
     table3_in = check.mapping(data.get("table3"), "table3")
     check.keys(table3_in, fmt.table3_keys, "table3", required=fmt.table3_keys)
     col_labels = [c.label for c in fmt.table3_columns]
-    table3 = {key: _row_cells(check, table3_in[key], [COUNT] * 7, col_labels, f"table3.{key}")
+    table3 = {key: _row_cells(check, table3_in[key], [c.kind for c in fmt.table3_columns], col_labels, f"table3.{key}")
               for key in fmt.table3_keys if key in table3_in}
 
     groups = [g.key for g in fmt.table4_groups]
     table4_in = check.mapping(data.get("table4"), "table4")
     check.keys(table4_in, groups, "table4", required=groups)
     t4_labels = [c.label for c in fmt.table4_columns]
-    table4 = {key: _row_cells(check, table4_in[key], [COUNT] * 5, t4_labels, f"table4.{key}")
+    table4 = {key: _row_cells(check, table4_in[key], [c.kind for c in fmt.table4_columns], t4_labels, f"table4.{key}")
               for key in groups if key in table4_in}
 
     options = check.mapping(data.get("options"), "options", required=False)
@@ -423,7 +507,7 @@ _Dumper.add_representer(str, _represent_str)
 def _scalar(value) -> str:
     if isinstance(value, Money):  # quoted unless YAML reads the printed digits back as they are (299.0000)
         plain = str(value.amount)
-        return plain if not value.unit and repr(yaml.safe_load(plain)) == plain else f'"{value}"'
+        return plain if not value.unit and repr(yaml.load(plain, Loader=_StrictLoader)) == plain else f'"{value}"'
     if type(value) is int:  # the common cell, without a YAML dump per cell (40 ms per report otherwise)
         return str(value)
     text = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=10**6)
@@ -460,10 +544,10 @@ def dump_report(report: Report) -> str:
             out.append(f"  {row}: {_flow(cells)}")
     out.append(f"table3:  # [{', '.join(c.label for c in fmt.table3_columns)}]")
     for row in fmt.table3_rows:
-        out.append(f"  {row.key}: {_flow(report.table3.get(row.key, [None] * 7))}  # {fmt.table3_row_label(row.key)}")
+        out.append(f"  {row.key}: {_flow(report.table3.get(row.key, [None] * len(fmt.table3_columns)))}  # {fmt.table3_row_label(row.key)}")
     out.append(f"table4:  # [{', '.join(c.label for c in fmt.table4_columns)}]")
     for g in fmt.table4_groups:
-        out.append(f"  {g.key}: {_flow(report.table4.get(g.key, [None] * 5))}")
+        out.append(f"  {g.key}: {_flow(report.table4.get(g.key, [None] * len(fmt.table4_columns)))}")
     if report.options:
         block({"options": report.options})
     if report.source:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 VALIDATION = "validation.json"
+FAILED = "failed.json"  # a newer render's failure, beside the complete report it did not replace (see batch)
 VALIDATION_MIME = "application/vnd.nianbao.validation+json"  # how the executed notebook keeps the rules' record
 NOTEBOOK = "notebooks/annual_report.ipynb"
 SHARED_DIRS = ("expectations", "templates")  # every file under these is an input of every report
@@ -92,7 +93,9 @@ def shared_inputs(root: Path) -> list[Input]:
 
 
 def data_dir(root: Path, params: dict) -> Path:
-    return Path(params.get("data_dir") or root / "data")
+    from ..paths import data_dir as resolve  # one rule for the command line and the kernel
+
+    return resolve(root, params.get("data_dir"))
 
 
 def report_files(root: Path, year: int, agency: str, params: dict) -> list[tuple[str, Path]]:

@@ -54,13 +54,14 @@ def cells_named(fmt: Format, table: str, row: str, column: str = "") -> tuple[Ce
     """The cells a place named by the format's own labels covers: table 表三 (or 三), a row label as the
     format prints it (table 三 also group·label, table 四 also 行政诉讼·group), a column label or '' for
     the whole row. What an importer's gap names; () when the labels are not this format's."""
-    table = str(table or "").removeprefix("表")
-    if table == "二":
+    known = next((t for t in formats.TABLES if str(table or "") in t.names), None)
+    table = known.number if known else ""
+    if known is formats.TABLE2:
         block = fmt.table2_rows.get(row)
         rows = {row: block.columns} if block else {}
-    elif table == "三":
+    elif known is formats.TABLE3:
         rows = {r.key: fmt.table3_columns for r in fmt.table3_rows if row in (r.label, fmt.table3_row_label(r.key))}
-    elif table == "四":
+    elif known is formats.TABLE4:
         rows = {g.key: fmt.table4_columns for g in fmt.table4_groups if row in (g.label, f"{g.parent}·{g.label}")}
     else:
         rows = {}
@@ -87,38 +88,41 @@ def _value(table: str, row: str, col, index: int, value) -> Cell:
 
 
 def fee_label(report: Report) -> str:
-    """2021 fee header; a provincial template may add a decimals rule (e.g. 河南: 保留4位小数)."""
-    decimals = report.options.get("fee_decimals")
-    if decimals is None:
-        return formats.FEE_LABEL_2021
-    return formats.FEE_LABEL_2021.replace("）", f"，保留{decimals}位小数）")
+    """The fee header; a provincial template may add a decimals rule (e.g. 河南: 保留4位小数)."""
+    return report.format.fee.variant(report.options.get("fee_decimals"))
+
+
+def column_label(report: Report, col) -> str:
+    """A column's header as this report prints it (the fee header with its provincial variant)."""
+    fee = report.format.fee
+    return fee_label(report) if fee and col.key == fee.column and col.label == fee.label else col.label
 
 
 def table2_cells(report: Report) -> list[list[Cell]]:
     rows = []
     for block in report.format.table2:
-        rows.append([Cell(block.item, colspan=4, cls="item", header=True)])
+        rows.append([Cell(block.item, colspan=1 + sum(c.span for c in block.columns), cls="item", header=True)])
         head = [Cell(formats.INFO_CONTENT, header=True)]
         for col in block.columns:
-            label = fee_label(report) if col.label == formats.FEE_LABEL_2021 else col.label
-            head.append(Cell(label, colspan=col.span, header=True))
+            head.append(Cell(column_label(report, col), colspan=col.span, header=True))
         rows.append(head)
         for row in block.rows:
             values = report.table2.get(row) or [None] * len(block.columns)
             rows.append([Cell(row, cls="label")]
-                        + [_value("二", row, col, i, v) for i, (v, col) in enumerate(zip(values, block.columns))])
+                        + [_value(formats.TABLE2.number, row, col, i, v) for i, (v, col) in enumerate(zip(values, block.columns))])
     return rows
 
 
 def table3_cells(report: Report) -> list[list[Cell]]:
     fmt = report.format
     cols = fmt.table3_columns
-    legal = [c for c in cols if c.key in formats.LEGAL_KEYS]
+    legal = [c for c in cols if c.role == formats.LEGAL]
+    first, total = next(c for c in cols if c.role == formats.APPLICANT), fmt.total_column()
     rows = [
         [Cell(formats.TABLE3_NOTE, rowspan=3, colspan=3, cls="note", header=True),
-         Cell(formats.TABLE3_APPLICANTS, colspan=7, header=True)],
-        [Cell(cols[0].label, rowspan=2, header=True), Cell(formats.TABLE3_LEGAL, colspan=len(legal), header=True),
-         Cell(cols[-1].label, rowspan=2, header=True)],
+         Cell(formats.TABLE3_APPLICANTS, colspan=len(cols), header=True)],
+        [Cell(first.label, rowspan=2, header=True), Cell(formats.TABLE3_LEGAL, colspan=len(legal), header=True),
+         Cell(total.label, rowspan=2, header=True)],
         [Cell(c.label, header=True) for c in legal],
     ]
     results = [r for r in fmt.table3_rows if r.top == formats.TABLE3_RESULTS]
@@ -143,7 +147,7 @@ def table3_cells(report: Report) -> list[list[Cell]]:
                 cells.append(Cell(row.label, cls="label"))
             else:
                 cells.append(Cell(row.label, colspan=2, cls="label"))
-        cells += [_value("三", row.key, col, i, v) for i, (v, col) in enumerate(zip(values, cols))]
+        cells += [_value(formats.TABLE3.number, row.key, col, i, v) for i, (v, col) in enumerate(zip(values, cols))]
         rows.append(cells)
     return rows
 
@@ -158,12 +162,12 @@ def table4_cells(report: Report) -> list[list[Cell]]:
     row2 = [Cell(c.label, rowspan=2, header=True) for _ in review for c in cols]
     row2 += [Cell(g.label, colspan=len(cols), header=True) for g in lit]
     row3 = [Cell(c.label, header=True) for _ in lit for c in cols]
-    values = [_value("四", g.key, col, i, v) for g in groups
+    values = [_value(formats.TABLE4.number, g.key, col, i, v) for g in groups
               for i, (v, col) in enumerate(zip(report.table4.get(g.key) or [None] * len(cols), cols))]
     return [row1, row2, row3, values]
 
 
-TABLE_CELLS = {"二": table2_cells, "三": table3_cells, "四": table4_cells}
+TABLE_CELLS = dict(zip((t.number for t in formats.TABLES), (table2_cells, table3_cells, table4_cells)))
 
 
 # ------------------------------------------------------------------ HTML
@@ -195,7 +199,7 @@ def table2_html(report: Report, annotate: Annotate | None = None) -> str:
 def table3_html(report: Report, annotate: Annotate | None = None) -> str:
     # Fixed column widths: 3 label columns, then the 7 number columns sharing the rest.
     cols_html = "<colgroup>" + '<col style="width:4%"><col style="width:9%"><col style="width:17%">' \
-        + '<col style="width:10%">' * 7 + "</colgroup>"
+        + '<col style="width:10%">' * len(report.format.table3_columns) + "</colgroup>"
     return f'<table class="official t3">{cols_html}{cells_html(table3_cells(report), annotate)}</table>'
 
 
@@ -207,7 +211,7 @@ def narrative_html(text: str) -> str:
     return "".join(f"<p>{escape(p)}</p>".replace("\n", "<br>") for p in paragraphs(text))
 
 
-TABLES = {"二": table2_html, "三": table3_html, "四": table4_html}
+TABLES = dict(zip((t.number for t in formats.TABLES), (table2_html, table3_html, table4_html)))
 
 
 def section_html(report: Report, number: str) -> str:

@@ -9,10 +9,10 @@ from ..model.sources import Report, load_report
 
 
 def source_for(agency: str, year, data_dir: str | Path = "") -> Path:
-    """The source file for an agency and year; data_dir defaults to the project's data/."""
+    """The source file for an agency and year; data_dir defaults to the project's data/, and a relative
+    one is relative to the project root, as the command line reads it (not to notebooks/)."""
     year = paths.check_year(year)
-    base = Path(data_dir) if data_dir else paths.project_dir() / "data"
-    return base / str(year) / f"{paths.check_agency_id(agency)}.yaml"
+    return paths.data_dir(paths.project_dir(), data_dir) / str(year) / f"{paths.check_agency_id(agency)}.yaml"
 
 
 def load(agency: str, year, data_dir: str | Path = "") -> Report:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import Problem, SourceError, UsageError
-from ..model.sources import parse_yaml, read_text
+from ..model.sources import _show, parse_yaml, read_text
 
 NOTEBOOK = Path("notebooks") / "annual_report.ipynb"
 
@@ -41,7 +41,8 @@ def notebook_parameters(root: Path) -> dict:
 
 def load_params(root: Path, year: int, agency: str, known: dict | None = None) -> dict:
     """params/<year>/<agency>.yaml, checked against the notebook's parameters (known: those
-    parameters, when the caller has them already); defaults when absent."""
+    parameters, when the caller has them already); defaults when absent. The checks the notebook
+    would otherwise fail on (year a whole number, data_dir text) are made here, naming this file."""
     path = paths.params_path(root, year, agency)
     if not path.is_file():
         return {"agency": agency, "year": year}
@@ -53,6 +54,15 @@ def load_params(root: Path, year: int, agency: str, known: dict | None = None) -
     problems = [Problem(str(k), f"笔记本参数之一：{'、'.join(known)}", f"one of the notebook's parameters: {', '.join(known)}",
                         str(k)) for k in data if k not in known]
     problems += [Problem(k, "存在（缺少此项）", "to be present (it is missing)") for k in ("agency", "year") if k not in data]
+    if "year" in data and type(data["year"]) is not int:  # 2021.0 == 2021 in Python, and "2021" is text
+        problems.append(Problem("year", "四位数字年份（整数，如 2021）", "a four-digit year, a whole number (e.g. 2021)",
+                                _show(data["year"])))
+    if "agency" in data and not isinstance(data["agency"], str):
+        problems.append(Problem("agency", "机构标识文字", "the agency id as text", _show(data["agency"])))
+    if data.get("data_dir") is not None and not isinstance(data["data_dir"], str):
+        problems.append(Problem("data_dir", "目录路径文字（相对路径以项目根目录为准）",
+                                "a folder path as text (a relative one is relative to the project root)",
+                                _show(data["data_dir"])))
     if not problems and (data["agency"] != agency or data["year"] != year):
         problems.append(Problem("agency/year", f"与文件位置一致：{agency} / {year}", f"to match the file's place: {agency} / {year}",
                                 f"{data['agency']} / {data['year']}"))

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from .. import paths
+from .. import leftovers, paths
 from ..provenance import attestation
 from ..provenance import ledger
 from ..provenance import manifest as provenance
@@ -57,6 +56,27 @@ def _replace_dir(new: Path, target: Path) -> None:
     paths.replace_dir(new, target)
 
 
+class PdfWouldBeLost(UsageError):
+    """Chromium is missing and a report that has its PDF would be replaced by one without:
+    nothing is done (exit status 2), render and batch alike."""
+
+
+def pdf_kept_error(targets: list[Path]) -> PdfWouldBeLost:
+    missing = ChromiumMissing()
+    named = "、".join(str(t) for t in targets[:5]) + ("…" if len(targets) > 5 else "")
+    named_en = ", ".join(str(t) for t in targets[:5]) + ("…" if len(targets) > 5 else "")
+    if len(targets) == 1:
+        zh, en = "已有的报告（含 PDF）保留未动", "the existing report (with its PDF) is kept as it was"
+    else:
+        zh, en = (f"已有的 {len(targets)} 份报告（含 PDF）保留未动：{named}",
+                  f"the {len(targets)} existing reports with their PDF are kept as they were: {named_en}")
+    error = PdfWouldBeLost(f"{missing.zh.replace('，已只生成 HTML', '')}；{zh}（--no-pdf 可只更新 HTML）",
+                           f"{missing.en.replace(', wrote HTML only', '')}; {en} (--no-pdf replaces "
+                           f"{'it' if len(targets) == 1 else 'them'} with HTML only)")
+    error.file = str(targets[0]) if len(targets) == 1 else None
+    return error
+
+
 def outputs_root(root: Path) -> Path:
     out = root / "outputs"
     out.mkdir(exist_ok=True)
@@ -83,13 +103,10 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
         paths.refuse_links(target, out_root)  # outputs/<year> or outputs/<year>/<agency> planted as a link
         paths.check_inside(target.parent, out_root)
         if pdf and printer is None and (target / "report.pdf").is_file() and not find_chromium():
-            missing = ChromiumMissing()  # never replace a complete report by one without its PDF
-            raise RenderError(f"{missing.zh}；已有的报告（含 PDF）保留未动（--no-pdf 可只更新 HTML）",
-                              f"{missing.en}; the existing report (with its PDF) is kept as it was "
-                              "(--no-pdf replaces it with HTML only)")
+            raise pdf_kept_error([target])  # never replace a complete report by one without its PDF
         target.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{agency}.", suffix=".tmp", dir=target.parent))
-        work.chmod(0o755)  # a published directory, readable like any other
+        leftovers.sweep(target.parent)  # what a killed render or batch of this year left
+        work = leftovers.work_dir(target.parent, agency)
         result = render_into(work, root, params, report, printer=printer, pdf=pdf, **(engine_kwargs or {}))
         statement = attestation.sign_folder(work)
         result.files = sorted(p.name for p in work.iterdir())
@@ -109,10 +126,13 @@ def render_report(agency: str, year, *, root: Path | None = None, printer: PdfPr
 
 def render_into(work: Path, root: Path, params: dict, report: Report, *, printer: PdfPrinter | None = None,
                 pdf: bool = True, report_timeout: float | None = None, cache_key: str | None = None,
-                context: dict | None = None, **engine_kwargs) -> RenderResult:
+                html_only_key: str | None = None, context: dict | None = None, **engine_kwargs) -> RenderResult:
     """The core every render shares (one report, and the batch task): execute the notebook into
     work/ (an empty directory the caller puts in place), write report.html and report.pdf, then
-    seal them with manifest.json. engine_kwargs go to papermill (e.g. kernel_manager_class)."""
+    seal them with manifest.json. engine_kwargs go to papermill (e.g. kernel_manager_class).
+
+    The cache key says whether the report has its PDF: a PDF asked for but not printed (no
+    Chromium) seals the report with html_only_key, so the next run with Chromium renders it again."""
     agency, year = params["agency"], params["year"]
     started = provenance.now()
     inputs = provenance.report_inputs(root, year, agency, params) + provenance.shared_inputs(root)
@@ -146,6 +166,7 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
                     printer.close()
         except ChromiumMissing as missing:
             result.warnings.append(str(missing))
+            cache_key = html_only_key or provenance.key_for(root, year, agency, params, False)
         result.timings["pdf"] = time.perf_counter() - t2
     result.manifest = provenance.seal(work, nb, provenance.build_manifest(
         agency=agency, year=year, name=report.agency, title=report.title, status="ok", parameters=params,

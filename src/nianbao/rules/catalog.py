@@ -65,10 +65,5 @@ RULES = {r.id: r for r in (  # in the order findings are listed
     Rule("R29", ERROR, "报告年度适用的格式版本（2019 年度仅鼓励使用统一格式，不符为警告）"),
 )}
 
-# Which rule checks the type of each table's cells: table 二 block by block, in the order the
-# format declares them (formats.TABLE2_2021 / TABLE2_2019), then tables 三 and 四.
-TYPE_RULES = {
-    "2021": {"二": ("R1", "R4", "R4", "R5"), "三": "R12", "四": "R19"},
-    "2019": {"二": ("R6", "R7", "R7", "R7", "R8"), "三": "R12", "四": "R19"},
-}
-TABLE4_RULES = ("R16", "R17", "R18")  # table 四 groups in declaration order: 行政复议, 直接起诉, 复议后起诉
+# Which rule checks the type of each table's cells, and which rule each table-四 group's sum answers to,
+# the format declares (formats.Block.type_rule, Format.table3_rule, Table4Group.rule).

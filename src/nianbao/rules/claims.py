@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..model import formats
+from ..model.formats import Format
 from ..model.sources import Report, paragraphs
 
-T2, T3, T4 = "表二", "表三", "表四"
-TOTAL = "总计"
-REVIEW = ("行政复议",)  # table 四 groups
-LITIGATION = ("未经复议直接起诉", "复议后起诉")
+T2, T3, T4 = (t.name for t in formats.TABLES)
+TOTAL = next(c.key for c in formats.TABLE4_COLUMNS if c.role == formats.TOTAL)  # 总计 (tables 三 and 四 share the key)
+REVIEW = tuple(g.key for g in formats.TABLE4_GROUPS if not g.parent)  # table 四 groups
+LITIGATION = tuple(g.key for g in formats.TABLE4_GROUPS if g.parent == formats.TABLE4_LITIGATION)
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,8 @@ class _Reader:
     """Claims of one sentence. A span read once is not read again by a later pattern, so
     「予以公开及部分公开 258 件」 is one claim, not also 「部分公开 258 件」."""
 
-    def __init__(self, section: str, sentence: str, paragraph: str):
-        self.section, self.sentence, self.paragraph = section, sentence, paragraph
+    def __init__(self, section: str, sentence: str, paragraph: str, fmt: Format | None = None):
+        self.section, self.sentence, self.paragraph, self.fmt = section, sentence, paragraph, fmt or formats.latest()
         self.taken: list[tuple[int, int]] = []
         self.claims: list[Claim] = []
 
@@ -121,16 +123,30 @@ _CARRIED_OUT = (
     re.compile(_N + r"件(?P<g>[^，。；：\d]{0,20}?)(?:结转|顺延|转入)(?:至|到)?下一?年度?"),
     re.compile(r"(?:结转|顺延)(?:至|到)?下一?年度?(?:继续)?(?:办理|答复)?(?:的)?(?:申请)?(?P<g>)" + _N + "件"),
 )
-_RESULTS = (  # order matters: the combined phrase first
-    (r"予以公开(?:及|和|与|、)部分公开", ("予以公开", "部分公开")),
-    (r"(?<!不)予以公开", ("予以公开",)),
-    (r"部分公开", ("部分公开",)),
-    (r"不予公开", ("不予公开.*",)),
-    (r"无法提供", ("无法提供.*",)),
-    (r"不予处理", ("不予处理.*",)),
-    (r"其他处理", ("其他处理*",)),
-)
-_RESULTS = tuple((re.compile(words + r"(?:的)?(?:申请)?(?:共)?" + _N + "件"), rows) for words, rows in _RESULTS)
+_RESULT_TAIL = r"(?:的)?(?:申请)?(?:共)?" + _N + "件"
+
+
+def _results(fmt: Format) -> tuple:
+    """(pattern, row keys) for each result group as a text names it (its category, e.g. 不予公开 for
+    the group's rows 不予公开.*); the first two together first (「予以公开及部分公开 258 件」)."""
+    if id(fmt) not in _RESULT_PATTERNS:
+        groups = [(c, _rows_of(c)) for c in fmt.result_categories]
+        (first, first_rows), (second, second_rows) = groups[:2]
+        out = [(re.compile(f"{first}(?:及|和|与|、){second}" + _RESULT_TAIL), first_rows + second_rows)]
+        out += [(re.compile(f"(?<!不){words}" + _RESULT_TAIL), rows) for words, rows in groups]
+        _RESULT_PATTERNS[id(fmt)] = (fmt, tuple(out))  # fmt kept: its id stays its own
+    return _RESULT_PATTERNS[id(fmt)][1]
+
+
+_RESULT_PATTERNS: dict[int, tuple] = {}
+
+
+def _rows_of(category: str) -> tuple[str, ...]:
+    """A result group's rows, named the same in every version: 「予以公开」 a single row everywhere,
+    「不予公开.*」 sub-rows everywhere, 「其他处理*」 either (2019 one row, 2021 three)."""
+    shapes = {fmt.result_categories.get(category) == (category,) for fmt in formats.versions()
+              if category in fmt.result_categories}
+    return (category,) if shapes == {True} else (f"{category}.*",) if shapes == {False} else (f"{category}*",)
 _APPLICANTS = re.compile(r"(?P<c>自然人|商业企业|科研机构|社会公益组织|社会组织|法律服务机构)(?:提出(?:的)?|的)?(?:申请)?" + _N + "件")
 _INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:其中)?(?:包)?含上一?年度?结转")
 _NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|接到|受理|接收|发生)(?:过)?(?:任何)?(?:政府信息公开|依申请公开|信息公开)申请"
@@ -142,33 +158,34 @@ def _t3(r: _Reader, m: re.Match, rows: tuple[str, ...], columns=(TOTAL,), check=
 
 
 def _read_table3(r: _Reader) -> None:
-    s = r.sentence
+    s, fmt = r.sentence, r.fmt
+    new, carried_in = fmt.row_key(formats.NEW), fmt.row_key(formats.CARRIED_IN)
     if _APPLICATION.search(s):
         for m in r.find(_NONE_RECEIVED):
             if not _OTHER_BODIES.search(s[:m.start()]) and not _has_count(s):
-                _t3(r, m, ("本年新收",), check="R20", stated=0)
+                _t3(r, m, (new,), check="R20", stated=0)
         for pattern in _NEW:
             for m in r.find(pattern, _GAP_EXCLUDE):
                 if not _OTHER_BODIES.search(s[:m.start()] + m.group("g")):
                     # 「受理申请 13 件（含上年结转 1 件）」 counts 一 + 二, as it says.
                     with_carried = _INCLUDES_CARRIED.match(s[m.end():])
-                    _t3(r, m, ("本年新收", "上年结转") if with_carried else ("本年新收",))
+                    _t3(r, m, (new, carried_in) if with_carried else (new,))
         for m in r.find(_CARRIED_IN, re.compile("复议|诉讼")):
-            _t3(r, m, ("上年结转",))
+            _t3(r, m, (carried_in,))
         for pattern in _CARRIED_OUT:
             for m in r.find(pattern, re.compile("复议|诉讼")):
-                _t3(r, m, ("结转下年",))
+                _t3(r, m, (fmt.row_key(formats.CARRIED_OUT),))
         for m in r.find(_DONE, _DONE_EXCLUDE):
             # 「答复 3050 件」 right after 「受理政府信息公开申请 3119 件，」 is about applications too.
             gap, before = m.group("g"), s[:m.start()]
             if ("申请" in gap or (not gap and _APPLICATION.search(before))) and not _OTHER_BODIES.search(before):
-                _t3(r, m, ("办理结果总计",))
+                _t3(r, m, (fmt.row_key(formats.RESULTS_TOTAL),))
         if re.search("新收|收到|受理", s) and not _OTHER_BODIES.search(s):
             for m in r.find(_APPLICANTS):
-                _t3(r, m, ("本年新收",), columns=("社会公益组织" if m.group("c") == "社会组织" else m.group("c"),))
+                _t3(r, m, (new,), columns=(formats.APPLICANT_ALIASES.get(m.group("c"), m.group("c")),))
     # Result counts often stand in their own clause (「不予公开 35 件，占 4.34%；」): the paragraph says what they count.
     if _APPLICATION.search(r.paragraph):
-        for pattern, rows in _RESULTS:
+        for pattern, rows in _results(fmt):
             for m in r.find(pattern):
                 _t3(r, m, rows)
 
@@ -249,25 +266,20 @@ _VERBS = ("新增公开", "制发", "印发", "制定", "出台", "新增", "发
           "解读", "报送", "刊登", "起草", "梳理", "审核", "宣传", "评估", "现行有效", "有效", "失效", "编发", "汇编", "收录")
 _VERB = re.compile("|".join(sorted(_VERBS, key=len, reverse=True)))
 _BEFORE_NOUN = re.compile(r"(?:^|[，、：:（(]|了|" + "|".join(_VERBS) + r"|(?:市|省|区|县|本级)?政府)$")
-COLUMN_BY_VERB = {
-    "2021": {"制发": "本年制发件数", "印发": "本年制发件数", "制定": "本年制发件数", "出台": "本年制发件数",
-             "新增": "本年制发件数", "新增公开": "本年制发件数", "废止": "本年废止件数", "现行有效": "现行有效件数"},
-    "2019": {"制发": "本年新制作数量", "印发": "本年新制作数量", "制定": "本年新制作数量", "出台": "本年新制作数量",
-             "新增公开": "本年新公开数量", "公开": "本年新公开数量", "发布": "本年新公开数量", "现行有效": "对外公开总数量"},
-}
+# Which column a verb names is the declaration's (formats.Column.verbs, fmt.column_by_verb()).
 
 
-def _read_table2(r: _Reader, version: str, rows: tuple[str, ...]) -> None:
+def _read_table2(r: _Reader, column_by_verb: dict[str, str], rows: tuple[str, ...]) -> None:
     s = r.sentence
     for m in r.find(_DOCUMENT):
         noun, before = m.group("noun"), s[:m.start()]
-        row = "规章" if noun == "规章" else next((x for x in rows if x.endswith("规范性文件")), None)
+        row = noun if noun in rows[:1] else next((x for x in rows[1:] if x.endswith(noun[-5:])), None)
         # 「部门规范性文件」「规章、规范性文件等 112 件」 are other things.
         if row not in rows or not _BEFORE_NOUN.search(before) or s[m.end():m.end() + 1] == "等":
             continue
         verbs = [v.group(0) for v in _VERB.finditer(before)]
         verb = "现行有效" if verbs and verbs[-1].endswith("有效") else (verbs[-1] if verbs else "")
-        column = COLUMN_BY_VERB[version].get(verb)
+        column = column_by_verb.get(verb)
         if column and not re.search(r"其中|累计", before[-12:]):
             r.add(m.start(), m.end(), "R25", int(m.group("n")), table=T2, rows=(row,), columns=(column,))
 
@@ -320,16 +332,16 @@ def _enumeration(r: _Reader, previous: str) -> None:
 def read_claims(report: Report) -> list[Claim]:
     """Every claim of the narrative that a rule can compare with the tables, in reading order."""
     fmt = report.format
-    table2_rows = next((b.rows for b in fmt.table2 if b.item == "第二十条第（一）项"), ())
+    table2_rows, column_by_verb = fmt.document_rows, fmt.column_by_verb()
     claims: list[Claim] = []
     for section in fmt.sections:
         previous = ""
         for paragraph in normalize(report.sections.get(section.number, "")).split("\n"):
             for sentence in split_sentences(paragraph):
-                reader = _Reader(section.number, sentence, paragraph)
+                reader = _Reader(section.number, sentence, paragraph, fmt)
                 _read_table3(reader)
                 _read_table4(reader)
-                _read_table2(reader, fmt.version, table2_rows)
+                _read_table2(reader, column_by_verb, table2_rows)
                 _enumeration(reader, previous)
                 claims += reader.claims
                 previous = sentence
@@ -351,9 +363,9 @@ class FeeStatement:
 
 
 def fee_statement(report: Report) -> FeeStatement | None:
-    """What section 六 says about 信息处理费, or None when it says nothing about fees."""
+    """What section 六 (the format's fee_section) says about 信息处理费, or None when it says nothing about fees."""
     found = None
-    for paragraph in normalize(report.sections.get("六", "")).split("\n"):
+    for paragraph in normalize(report.sections.get(report.format.fee_section, "")).split("\n"):
         for sentence in split_sentences(paragraph):
             if not _FEE.search(sentence):
                 continue

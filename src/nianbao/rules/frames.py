@@ -39,7 +39,6 @@ from ..analyst import newyear
 from ..model.formats import MONEY, Format
 from ..model.sources import Money, Report
 from . import claims as claims_module
-from .catalog import TABLE4_RULES, TYPE_RULES
 from .claims import Claim
 
 VIEW, LINE, ID, CHECK, RULE = "view", "line", "id", "check", "rule"
@@ -63,15 +62,15 @@ PREVIOUS = "上年"
 
 def table_name(section: str) -> str:
     """表二 / 表三 / 表四: a table is named after the section that holds it."""
-    return f"表{section}"
+    return formats.table(section).name
 
 
-T2, T3, T4 = (table_name(n) for n in ("二", "三", "四"))
+T2, T3, T4 = (t.name for t in formats.TABLES)
 
 
 def ref(table: str, row: str = "", column: str = "") -> str:
     """One cell by key (table 表三 or 三); an empty row or column is left for the expectation to name."""
-    return f"{table.removeprefix('表')}|{row}|{column}"
+    return f"{formats.table(table).number}|{row}|{column}"
 
 
 def refs(table: str, rows, columns) -> str:
@@ -99,9 +98,9 @@ def x2(key: str, previous: bool = False) -> str:
     return f"x2.{PREVIOUS}.{key}" if previous else f"x2.{key}"
 
 
-# Table 三 row keys the rules name (declared in formats._table3_rows).
-NEW, CARRIED_IN, RESULTS_TOTAL, CARRIED_OUT = "本年新收", "上年结转", "办理结果总计", "结转下年"
-X3_THIS, X3_PREVIOUS = f"x3.{CARRIED_IN}", f"x3.上年.{CARRIED_OUT}"
+# The cross-year carry-over of table 三 (R14), by the rows' keys (the same in every version so far).
+_FIRST = formats.versions()[0]
+X3_THIS, X3_PREVIOUS = f"x3.{_FIRST.row_key(formats.CARRIED_IN)}", f"x3.{PREVIOUS}.{_FIRST.row_key(formats.CARRIED_OUT)}"
 
 
 def table2_columns(fmt: Format) -> list[str]:
@@ -114,7 +113,7 @@ def group_label(fmt: Format, key: str) -> str:
 
 
 def column_label(report: Report, column) -> str:
-    return layout.fee_label(report) if column.label == formats.FEE_LABEL_2021 else column.label
+    return layout.column_label(report, column)
 
 
 # ------------------------------------------------------------------ values
@@ -168,9 +167,7 @@ def line_columns(fmt: Format) -> list[str]:
 
 def cell_rules(fmt: Format) -> dict:
     """Block item (表二) or table name (表三, 表四) → the rule that checks its cells' types."""
-    rules = TYPE_RULES[fmt.version]
-    assert len(rules["二"]) == len(fmt.table2), f"TYPE_RULES does not fit the {fmt.version} table 二"
-    return {**dict(zip((b.item for b in fmt.table2), rules["二"])), T3: rules["三"], T4: rules["四"]}
+    return {**{b.item: b.type_rule for b in fmt.table2}, T3: fmt.table3_rule, T4: fmt.table4_rule}
 
 
 def cell_check(kind: str, rule: str) -> str:
@@ -212,7 +209,8 @@ def report_frames(report: Report, claims: list[Claim] | None = None) -> dict[str
     for i, column in enumerate(fmt.table3_columns):
         f.add("t3T", column.key, table=T3, column=column.label, ref=ref(T3, column=column.key),
               **{t3T(r.key): number(_cells(report.table3.get(r.key), len(col_keys))[i]) for r in fmt.table3_rows})
-    for group, rule in zip(fmt.table4_groups, TABLE4_RULES):
+    for group in fmt.table4_groups:
+        rule = group.rule
         cells = _cells(report.table4.get(group.key), len(fmt.table4_columns))
         f.add("t4", group.key, rule=rule, table=T4, row=group_label(fmt, group.key), ref=ref(T4, group.key),
               **{t4(c.key): number(v) for c, v in zip(fmt.table4_columns, cells)})
@@ -260,7 +258,7 @@ def _claim_target(report: Report, claim: Claim) -> tuple[float, str, str, str, s
     if claim.table == claims_module.T3:
         rows = _expand_rows(fmt, claim.rows)
         index = {c.key: i for i, c in enumerate(fmt.table3_columns)}
-        values = [_cells(report.table3.get(r), 7)[index[c]] if r in fmt.table3_keys else None for r in rows for c in claim.columns]
+        values = [_cells(report.table3.get(r), len(index))[index[c]] if r in fmt.table3_keys else None for r in rows for c in claim.columns]
         groups = {fmt.table3_row(r).group for r in rows}
         row_label = groups.pop() if len(rows) > 1 and len(groups) == 1 and "" not in groups \
             else "+".join(fmt.table3_row_label(r) for r in rows)
@@ -268,7 +266,7 @@ def _claim_target(report: Report, claim: Claim) -> tuple[float, str, str, str, s
         return _sum(values), T3, row_label, col_label, refs(T3, [r for r in rows if r in fmt.table3_keys], claim.columns)
     if claim.table == claims_module.T4:
         index = {c.key: i for i, c in enumerate(fmt.table4_columns)}
-        values = [_cells(report.table4.get(g), 5)[index[c]] for g in claim.rows for c in claim.columns]
+        values = [_cells(report.table4.get(g), len(index))[index[c]] for g in claim.rows for c in claim.columns]
         row_label = formats.TABLE4_LITIGATION if len(claim.rows) > 1 else group_label(fmt, claim.rows[0])
         return (_sum(values), T4, row_label, "+".join(c.label for c in fmt.table4_columns if c.key in claim.columns),
                 refs(T4, claim.rows, claim.columns))
@@ -317,11 +315,11 @@ def _add_structure(f: _Frame, report: Report) -> None:
                       column=WHOLE_ROW, **{EXPECTED: "无此行", ACTUAL: "多出此行"})
     due = formats.FORMATS[formats.version_for_year(report.year)]
     # 2019: 60号 only encouraged the unified format ("确实存在现实困难的，可参照统一格式发布").
-    check = "structure:warning" if report.year == formats.FIRST_YEAR else "structure"
+    check = "structure:warning" if due.encouraged_only and report.year == due.first_year else "structure"
     f.add("structure", "version", check=check, rule="R29", table=WHOLE_REPORT, row="格式版本", column="",
           **{EXPECTED: layout.version_of(due), ACTUAL: layout.version_of(fmt)})
     _add_draft(f, report)
-    if fmt.version == "2021":
+    if fmt.fee_section:
         _add_fees(f, report)
 
 
@@ -348,22 +346,26 @@ def _add_fees(f: _Frame, report: Report) -> None:
     R15 that it fits table 三 — fee notices that went unpaid (（六）2), fees with no application answered."""
     fmt = report.format
     statement = claims_module.fee_statement(report)
-    six = report.heading("六")
+    six = report.heading(fmt.fee_section)
+    total = fmt.total_column()
+    width = len(fmt.table3_columns)
     said = "报告信息处理费收取情况（收取金额或未收取）"
     f.add("structure", "fee.R26", check="structure:warning", rule="R26", table=TEXT_BODY, row=six, column="信息处理费",
           **{EXPECTED: said, ACTUAL: said if statement else "未提及信息处理费"})
-    unpaid = number(_cells(report.table3.get("其他处理.2"), 7)[-1])
-    expected = f"在“{six}”报告收费情况（表中 {unpaid:g} 件逾期未缴费，即发出过收费通知）" if unpaid > 0 else ""
-    f.add("structure", "fee.R15.unpaid", check="structure:warning", rule="R15", table=T3,
-          row=fmt.table3_row_label("其他处理.2"), column=fmt.table3_columns[-1].label,
-          ref=ref(T3, "其他处理.2", fmt.table3_columns[-1].key),
-          **{EXPECTED: expected, ACTUAL: f"“{six}”未提及收费" if expected and not statement else expected})
-    done = number(_cells(report.table3.get(RESULTS_TOTAL), 7)[-1])
+    if fmt.has_row(formats.UNPAID_FEE):
+        unpaid_row = fmt.row_key(formats.UNPAID_FEE)
+        unpaid = number(_cells(report.table3.get(unpaid_row), width)[-1])
+        expected = f"在“{six}”报告收费情况（表中 {unpaid:g} 件逾期未缴费，即发出过收费通知）" if unpaid > 0 else ""
+        f.add("structure", "fee.R15.unpaid", check="structure:warning", rule="R15", table=T3,
+              row=fmt.table3_row_label(unpaid_row), column=total.label, ref=ref(T3, unpaid_row, total.key),
+              **{EXPECTED: expected, ACTUAL: f"“{six}”未提及收费" if expected and not statement else expected})
+    results_total = fmt.row_key(formats.RESULTS_TOTAL)
+    done = number(_cells(report.table3.get(results_total), width)[-1])
     charged = statement.charged if statement else ""
     expected = f"大于 0（“{six}”称收取信息处理费 {charged}）" if charged and done == 0 else ""
     f.add("structure", "fee.R15.charged", check="structure:warning", rule="R15", table=T3,
-          row=fmt.table3_row_label(RESULTS_TOTAL), column=fmt.table3_columns[-1].label,
-          ref=ref(T3, RESULTS_TOTAL, fmt.table3_columns[-1].key), **{EXPECTED: expected, ACTUAL: "0" if expected else ""})
+          row=fmt.table3_row_label(results_total), column=total.label,
+          ref=ref(T3, results_total, total.key), **{EXPECTED: expected, ACTUAL: "0" if expected else ""})
 
 
 # ------------------------------------------------------------------ two years
@@ -375,12 +377,14 @@ def cross_year_columns() -> list[str]:
 def cross_year_frames(report: Report, previous: Report) -> dict[str, pd.DataFrame]:
     """This year's report beside last year's (same format version, checked by the caller)."""
     fmt = report.format
+    carried_in, carried_out = fmt.row_key(formats.CARRIED_IN), fmt.row_key(formats.CARRIED_OUT)
+    width = len(fmt.table3_columns)
     f = _Frame(cross_year_columns())
     for i, column in enumerate(fmt.table3_columns):
-        f.add("x3", column.key, table=T3, row=fmt.table3_row_label(CARRIED_IN), column=column.label,
-              ref=ref(T3, CARRIED_IN, column.key),
-              **{X3_THIS: number(_cells(report.table3.get(CARRIED_IN), 7)[i]),
-                 X3_PREVIOUS: number(_cells(previous.table3.get(CARRIED_OUT), 7)[i])})
+        f.add("x3", column.key, table=T3, row=fmt.table3_row_label(carried_in), column=column.label,
+              ref=ref(T3, carried_in, column.key),
+              **{X3_THIS: number(_cells(report.table3.get(carried_in), width)[i]),
+                 X3_PREVIOUS: number(_cells(previous.table3.get(carried_out), width)[i])})
     for block in fmt.table2:
         for label in block.rows:
             now = _cells(report.table2.get(label), len(block.columns))

@@ -23,7 +23,7 @@ from ..model import formats
 from ..errors import NianbaoError
 from ..model.formats import COUNT, DELTA, MONEY, Format
 from . import frames as F
-from .catalog import ERROR, GX_SEVERITY, RULES, TABLE4_RULES, WARNING
+from .catalog import ERROR, GX_SEVERITY, RULES, WARNING
 from .custom import ExpectColumnValuesToBeWholeNumbers, ExpectRowTotalToMatchParts
 
 CROSS_YEAR = "cross-year"
@@ -101,19 +101,21 @@ def cell_expectations(fmt: Format) -> list:
             meta=_meta([r for r in rules if any(F.cell_check(k, r) in non_negative for k in (COUNT, MONEY))],
                        "应为非负数，实为 {actual}", expected="≥ 0")),
     ]
+    fee_rules = {b.type_rule for b in fmt.table2 if fmt.fee and fmt.fee.column in (c.key for c in b.columns)}
     for check in checks:
         if not check.startswith(MONEY):
             continue
         rule = check.split(":")[1]
-        if fmt.version == "2021":
+        if rule in fee_rules:
             # R5 "hard / warn": the decimals of the provincial template (保留4位小数), the unit of the header.
             out.append(gx.expectations.ExpectColumnValuesToBeInSet(
                 column=F.DECIMALS, value_set={"$PARAMETER": FEE_DECIMALS}, row_condition=Col(F.CHECK) == check,
                 severity=_severity(rule, warning=True), meta=_meta(rule, "应保留 {expected}，实为 {actual}",
                                                                    parameter=FEE_DECIMALS)))
             out.append(gx.expectations.ExpectColumnValuesToBeInSet(
-                column=F.UNIT, value_set=["", "万元"], row_condition=Col(F.CHECK) == check,
-                severity=_severity(rule, warning=True), meta=_meta(rule, "表头单位为万元，单元格实为 {actual}", expected="万元")))
+                column=F.UNIT, value_set=["", fmt.fee.unit], row_condition=Col(F.CHECK) == check,
+                severity=_severity(rule, warning=True),
+                meta=_meta(rule, f"表头单位为{fmt.fee.unit}，单元格实为 {{actual}}", expected=fmt.fee.unit)))
         else:
             # R8: the 2019 template prints no unit for 采购总金额, so the cell must carry one.
             out.append(gx.expectations.ExpectColumnValuesToBeInSet(
@@ -123,46 +125,59 @@ def cell_expectations(fmt: Format) -> list:
     return out
 
 
+# The messages of the table-二 bounds and carry-overs, by rule (the columns come from the declaration).
+BOUND_MESSAGES = {"R3": "应不少于 本年制发件数−本年废止件数 {bound}，实为 {actual}",
+                  "R6": "应不少于 本年新公开数量 {bound}，实为 {actual}", "R7": "应不小于 0，实为 {actual}"}
+CARRY_MESSAGES = {"R2": "应为 上年现行有效件数 + 本年制发件数 − 本年废止件数 = {bound}，实为 {actual}",
+                  "R6": "应为 上年对外公开总数量 + 本年新公开数量 = {bound}，实为 {actual}",
+                  "R7": "应为 上年报告的上一年项目数量 + 本年增/减 = {bound}，实为 {actual}"}
+
+
+def _label(fmt: Format, key: str) -> str:
+    return next(c.label for b in fmt.table2 for c in b.columns if c.key == key)
+
+
 def table2_expectations(fmt: Format) -> list:
+    """The within-year bounds the blocks declare (R3; R6, R7), one expectation per distinct bound."""
     keys = F.table2_columns(fmt)
     k = lambda key: F.t2(_key(keys, key))  # noqa: E731
-    if fmt.version == "2021":
-        return [_total("R3", [k("现行有效件数"), k("本年废止件数")], [k("本年制发件数")],
-                       "应不少于 本年制发件数−本年废止件数 {bound}，实为 {actual}", relation=">=",
-                       cell=k("现行有效件数"), column="现行有效件数")]
-    return [
-        _total("R6", [k("对外公开总数量")], [k("本年新公开数量")], "应不少于 本年新公开数量 {bound}，实为 {actual}",
-               relation=">=", cell=k("对外公开总数量"), column="对外公开总数量"),
-        _total("R7", [k("上一年项目数量"), k("本年增减")], [], "应不小于 0，实为 {actual}", relation=">=",
-               column="上一年项目数量+本年增/减"),
-    ]
+    out = []
+    for bound in dict.fromkeys(b for block in fmt.table2 for b in block.bounds):
+        cell = bound.total[0] if bound.parts else None
+        column = _label(fmt, cell) if cell else "+".join(_label(fmt, c) for c in bound.total)
+        out.append(_total(bound.rule, [k(c) for c in bound.total], [k(c) for c in bound.parts],
+                          BOUND_MESSAGES[bound.rule], relation=bound.relation, cell=k(cell) if cell else None,
+                          column=column))
+    return out
 
 
 def table3_expectations(fmt: Format) -> list:
-    total_col = fmt.table3_columns[-1]
-    applicants = [F.t3(c) for c in formats.APPLICANT_KEYS]
-    r = lambda key: F.t3T(_key(fmt.table3_keys, key))  # noqa: E731
-    label = fmt.table3_row_label
-    new_and_carried = [r(F.NEW), r(F.CARRIED_IN)]
+    total_col = fmt.total_column()
+    applicants = [F.t3(c) for c in fmt.applicant_keys]
+    r = lambda role: F.t3T(_key(fmt.table3_keys, fmt.row_key(role)))  # noqa: E731
+    label = lambda role: fmt.table3_row_label(fmt.row_key(role))  # noqa: E731
+    new, carried_in, results_total, carried_out = formats.NEW, formats.CARRIED_IN, formats.RESULTS_TOTAL, formats.CARRIED_OUT
+    new_and_carried = [r(new), r(carried_in)]
     return [
         _total("R9", [F.t3(total_col.key)], applicants, "应为 六类申请人之和 {bound}，实为 {actual}",
                cell=F.t3(total_col.key), column=total_col.label),
-        _total("R10", [r(F.RESULTS_TOTAL), r(F.CARRIED_OUT)], new_and_carried,
-               "应等于 一 + 二 之和 {bound}，实为 {actual}", row=f"{label(F.RESULTS_TOTAL)}+{label(F.CARRIED_OUT)}"),
-        _total("R11", [r(F.RESULTS_TOTAL)], [r(key) for key in fmt.result_keys],
-               "应为 （一）至（六）之和 {bound}，实为 {actual}", cell=r(F.RESULTS_TOTAL), row=label(F.RESULTS_TOTAL)),
-        _total("R13", [r(F.RESULTS_TOTAL)], new_and_carried, "应不超过 一 + 二 之和 {bound}，实为 {actual}",
-               relation="<=", cell=r(F.RESULTS_TOTAL), row=label(F.RESULTS_TOTAL)),
-        _total("R13", [r(F.CARRIED_OUT)], new_and_carried, "应不超过 一 + 二 之和 {bound}，实为 {actual}",
-               relation="<=", cell=r(F.CARRIED_OUT), row=label(F.CARRIED_OUT)),
+        _total("R10", [r(results_total), r(carried_out)], new_and_carried,
+               "应等于 一 + 二 之和 {bound}，实为 {actual}", row=f"{label(results_total)}+{label(carried_out)}"),
+        _total("R11", [r(results_total)], [F.t3T(key) for key in fmt.result_keys],
+               "应为 （一）至（六）之和 {bound}，实为 {actual}", cell=r(results_total), row=label(results_total)),
+        _total("R13", [r(results_total)], new_and_carried, "应不超过 一 + 二 之和 {bound}，实为 {actual}",
+               relation="<=", cell=r(results_total), row=label(results_total)),
+        _total("R13", [r(carried_out)], new_and_carried, "应不超过 一 + 二 之和 {bound}，实为 {actual}",
+               relation="<=", cell=r(carried_out), row=label(carried_out)),
     ]
 
 
 def table4_expectations(fmt: Format) -> list:
-    cols = [F.t4(c.key) for c in fmt.table4_columns]
-    parts_label = "、".join(c.label for c in fmt.table4_columns[:-1])
-    return [_total(list(TABLE4_RULES), cols[-1:], cols[:-1], f"应为 {parts_label}之和 {{bound}}，实为 {{actual}}",
-                   cell=cols[-1], column=fmt.table4_columns[-1].label)]
+    total = fmt.total_column(formats.TABLE4)
+    parts = [c for c in fmt.table4_columns if c.role != formats.TOTAL]
+    parts_label = "、".join(c.label for c in parts)
+    return [_total([g.rule for g in fmt.table4_groups], [F.t4(total.key)], [F.t4(c.key) for c in parts],
+                   f"应为 {parts_label}之和 {{bound}}，实为 {{actual}}", cell=F.t4(total.key), column=total.label)]
 
 
 def claim_expectations() -> list:
@@ -203,25 +218,27 @@ def build_suite(fmt: Format) -> gx.ExpectationSuite:
 
 # ------------------------------------------------------------------ two years
 def build_cross_year_suite() -> gx.ExpectationSuite:
-    f21, f19 = formats.FORMATS["2021"], formats.FORMATS["2019"]
-    k21 = lambda key, prev=False: F.x2(_key(F.table2_columns(f21), key), prev)  # noqa: E731
-    k19 = lambda key, prev=False: F.x2(_key(F.table2_columns(f19), key), prev)  # noqa: E731
-    carried_out = f21.table3_row_label(F.CARRIED_OUT)
+    """R14 (table 三 carried over) and each stock figure a version's table 二 carries (R2, R6, R7),
+    newest version first; the two years of a pair are always of one version."""
+    newest = formats.versions()[::-1]
+    row_label = lambda role: newest[0].table3_row_label(newest[0].row_key(role))  # noqa: E731
     expectations = [
-        _pair("R14", None, F.X3_PREVIOUS, F.X3_THIS, f"应等于上年报告的“{carried_out}” {{expected}}，实为 {{actual}}",
-              frame=F.YEARS),
-        # R2 is a warning: 废止 may not count 自然失效/清理 (「55（含自然失效29件）」).
-        _total("R2", [k21("现行有效件数"), k21("本年废止件数")], [k21("现行有效件数", True), k21("本年制发件数")],
-               "应为 上年现行有效件数 + 本年制发件数 − 本年废止件数 = {bound}，实为 {actual}",
-               cell=k21("现行有效件数"), column="现行有效件数", warning=True, frame=F.YEARS),
-        # R6 and R7 across 2019→2020 are "warn" in the reference.
-        _total("R6", [k19("对外公开总数量")], [k19("对外公开总数量", True), k19("本年新公开数量")],
-               "应为 上年对外公开总数量 + 本年新公开数量 = {bound}，实为 {actual}",
-               cell=k19("对外公开总数量"), column="对外公开总数量", warning=True, frame=F.YEARS),
-        _total("R7", [k19("上一年项目数量")], [k19("上一年项目数量", True), k19("本年增减", True)],
-               "应为 上年报告的上一年项目数量 + 本年增/减 = {bound}，实为 {actual}",
-               cell=k19("上一年项目数量"), column="上一年项目数量", warning=True, frame=F.YEARS),
-    ]
+        _pair("R14", None, F.X3_PREVIOUS, F.X3_THIS,
+              f"应等于上年报告的“{row_label(formats.CARRIED_OUT)}” {{expected}}，实为 {{actual}}", frame=F.YEARS)]
+    # R2 is a warning: 废止 may not count 自然失效/清理 (「55（含自然失效29件）」); R6 and R7 across 2019→2020
+    # are "warn" in the reference.
+    seen = set()
+    for fmt in newest:
+        keys = F.table2_columns(fmt)
+        k = lambda key, prev=False: F.x2(_key(keys, key), prev)  # noqa: E731
+        for carry in fmt.carries:
+            if (carry.rule, carry.column) in seen:
+                continue
+            seen.add((carry.rule, carry.column))
+            total = [k(carry.column)] + [k(c) for c in carry.minus]
+            parts = [k(carry.column, True)] + [k(c, True) for c in carry.previous_plus] + [k(c) for c in carry.plus]
+            expectations.append(_total(carry.rule, total, parts, CARRY_MESSAGES[carry.rule], cell=k(carry.column),
+                                       column=_label(fmt, carry.column), warning=True, frame=F.YEARS))
     return gx.ExpectationSuite(name=CROSS_YEAR, expectations=expectations, meta={
         "nianbao": {"format": "both; only between two years of the same format version",
                     "generated_by": "python -m nianbao.rules.suites"}})
