@@ -38,3 +38,79 @@ def test_headings_mid_line_are_found_only_at_a_section_number(tmp_path):
     assert report.preamble.startswith("十一、总体情况不是标题。根据")
     assert report.headings["五"] == "五、政府信息公开工作存在的主要问题及改进情况"
     assert report.sections["五"].startswith("（一）存在的主要问题")
+
+
+# ------------------------------------------------------------------ run-together cells
+Z = [0] * 7
+# The README's hand values (read assuming R9–R11 hold).
+PINGTAN_TABLE3 = {
+    "本年新收": [64, 0, 0, 2, 0, 4, 70], "上年结转": Z, "予以公开": [27, 0, 0, 2, 0, 1, 30], "部分公开": [5, 0, 0, 0, 0, 0, 5],
+    **{f"不予公开.{i}": Z for i in range(1, 9)}, "不予公开.5": [1, 0, 0, 0, 0, 0, 1], "不予公开.7": [6, 0, 0, 0, 0, 0, 6],
+    "不予公开.8": [1, 0, 0, 0, 0, 0, 1], "无法提供.1": [22, 0, 0, 0, 0, 3, 25], "无法提供.2": Z, "无法提供.3": Z,
+    **{f"不予处理.{i}": Z for i in range(1, 6)}, "其他处理.1": Z, "其他处理.2": Z, "其他处理.3": [1, 0, 0, 0, 0, 0, 1],
+    "办理结果总计": [63, 0, 0, 2, 0, 4, 69], "结转下年": [1, 0, 0, 0, 0, 0, 1],
+}
+PINGTAN_TABLE4 = {"行政复议": [1, 0, 2, 0, 3], "未经复议直接起诉": [12, 0, 0, 0, 12], "复议后起诉": [0] * 5}
+AMBIGUOUS = {"本年新收", "予以公开", "无法提供.1", "办理结果总计"}  # more than one split without the sums
+
+
+def test_run_together_cells_are_split_only_where_the_format_decides():
+    report = read_any(PINGTAN)
+    for name, hand in PINGTAN_TABLE3.items():
+        assert report.table3[name] == ([None] * 7 if name in AMBIGUOUS else hand), name
+    assert report.table2["规章"] == [0, 0, 0] and report.table2["行政规范性文件"] == [None] * 3
+    assert report.table4 == {k: [None] * 5 for k in PINGTAN_TABLE4}
+    gaps = {(g["table"], g["row"]): g for g in report.gaps}
+    assert len(gaps) == len(report.gaps) == 1 + len(AMBIGUOUS) + 3  # one gap per row, never per guessed cell
+    first = gaps[("表三", "一、本年新收政府信息公开申请数量")]
+    assert first["text"] == "640020470" and "12 种分法" in first["reason"]
+    assert len(first["candidates"]) == 8  # listed (the first eight of twelve), none chosen
+    assert "69 3 665" in gaps[("表二", "行政规范性文件")]["candidates"]  # the next year's 现行有效 665 fits
+    assert "1 0 2 0 3" in gaps[("表四", "行政复议")]["candidates"]
+    assert "「500000 5」→ 5 0 0 0 0 0 5" in report.source  # a surviving space decides 部分公开
+
+
+def test_assume_row_sums_reads_the_hand_values_and_marks_them_inferred(project, capsys):
+    from nianbao.cli import main
+
+    assert main(["import", str(PINGTAN), "--agency-id", "pingtan-gwh", "--assume-row-sums"]) == 0
+    written = sources.load_report(project / "data" / "2021" / "pingtan-gwh.yaml")
+    assert written.table3 == PINGTAN_TABLE3 and written.table4 == PINGTAN_TABLE4
+    assert [g["row"] for g in written.gaps] == ["行政规范性文件"]  # table 二 has no sums to decide it
+    inferred = [n for n in import_notes(written) if n.startswith(sources.INFERRED_NOTE)]
+    assert len(inferred) == 2 and "一、本年新收政府信息公开申请数量 64 0 0 2 0 4 70" in inferred[0]
+    assert "（三）" not in inferred[0]  # rows the format decided are not said to be inferred
+    assert "R9、R10、R11" in inferred[0] and "R16、R17、R18" in inferred[1]
+    capsys.readouterr()
+    assert main(["check", str(project / "data" / "2021" / "pingtan-gwh.yaml")]) == 1  # 表二's gap, the fee's decimals
+    out = capsys.readouterr().out
+    assert "推定的行有规则无法核对" in out.splitlines()[0] and "全部通过" not in out
+    assert "无法核对 / not checkable: 表三：一、本年新收" in out
+
+
+def test_a_split_is_taken_only_when_it_is_the_one_the_format_allows():
+    from nianbao.importer.digits import split, unrun
+
+    count = ["count"] * 7
+    sums = [(list(range(6)), 6)]
+    assert split(["0000000"], count).candidates == [["0"] * 7]  # no leading zero: each 0 its own cell
+    assert split(["10", "0"], ["count"] * 3).candidates == [["1", "0", "0"]]  # 「10」 must give two cells
+    assert split(["24252.311082"], ["money"]).candidates == [["24252.311082"]]  # a decimal point: one amount
+    assert split(["1.5"], ["count", "count"]).candidates == []  # a count has none
+    assert split(["1,259", "0"], ["count"] * 2).candidates == [["1,259", "0"]]  # separators keep a number whole
+    taken, splits, why = unrun(["2581211"], count, sums)  # seven digits, seven cells, but 2+5+8+1+2+1 ≠ 1
+    assert taken is None and splits.candidates == [list("2581211")] and "与本行总计不合" in why
+    taken, splits, _ = unrun(["1000001"], count, sums)
+    assert taken == list("1000001")
+
+
+def test_the_search_for_splits_is_bounded():
+    import time
+
+    from nianbao.importer.digits import split, unrun
+
+    start = time.perf_counter()
+    found = split(["123456789012345678901234567890"], ["count"] * 15)
+    taken, splits, why = unrun(["123456789012345678901234567890"], ["count"] * 15, [])
+    assert time.perf_counter() - start < 2
+    assert not found.complete and taken is None and "种以上分法" in why and len(splits.candidates) == 400

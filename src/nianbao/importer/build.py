@@ -17,7 +17,9 @@ from .narrative import Heading
 TABLE_SECTIONS = dict(zip((t.number for t in formats.TABLES), (tables.read_table2, tables.read_table3, tables.read_table4)))
 
 
-def build_report(doc: Document, file: str) -> Report:
+def build_report(doc: Document, file: str, assume_row_sums: bool = False) -> Report:
+    """assume_row_sums: choose the split of run-together cells that the table's own sums allow
+    (importer.infer), the chosen cells said as inferred."""
     notes = Notes()
     # The six headings are the same in every format version, so they can be found before the year is.
     headings = narrative.find_headings(doc, formats.latest(), notes)
@@ -56,16 +58,22 @@ def build_report(doc: Document, file: str) -> Report:
     published = published or next((narrative.published(t) for t in outside if narrative.published(t)), "")
 
     _check_version(sections_lines, fmt, title.year, notes)
-    data_tables, gaps, options, sections = {}, [], {}, {}
+    data_tables, gaps, options, sections, runs = {}, [], {}, {}, []
     for number, reader in TABLE_SECTIONS.items():
         region = rows.Region(sections_lines.get(number, []), doc.layout, doc.geometry)
         result = reader(region, fmt, notes)
         data_tables[number] = result.cells
         gaps += result.gaps
+        runs += result.runs
         options.update(result.options)
         note = paragraphs(_prose(region, result))  # words around a table are that section's note
         if note:
             sections[number] = "\n\n".join(note)
+    if assume_row_sums and runs:
+        from .cells import parse_cell
+        from .infer import assume_row_sums as infer
+
+        infer(fmt, data_tables, gaps, runs, notes, lambda text, kind, table: parse_cell(text, kind, notes, table)[0])
     for number in text_sections:
         lines = sections_lines.get(number, [])
         if number == fmt.sections[-1].number:  # the last section runs into the page's furniture

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from ..model import formats
 from ..model.formats import COUNT, Format
 from .cells import parse_cell
+from .digits import RUN_TOGETHER, RunRow, candidates_shown, shown, unrun
 from .labels import Notes, header_labels, key, variants
-from .rows import Cells, Matcher, Placer, Region, RowSpec, seen_text, fit, row_values
+from .rows import Cells, Matcher, Placer, Region, RowSpec, Token, seen_text, fit, row_values
 
 T2, T3, T4 = (t.name for t in formats.TABLES)
 
@@ -32,6 +33,7 @@ class TableResult:
     options: dict = field(default_factory=dict)
     first: int | None = None  # first and last lines of the region the table occupies
     last: int | None = None
+    runs: list[RunRow] = field(default_factory=list)  # rows of run-together cells left as gaps
 
 
 def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]], table: str, fmt: Format,
@@ -60,6 +62,19 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
         used_lines += match.lines(region)
         cells = fit(values[spec.name], spec.size, (spans or {}).get(spec.name, (1,) * spec.size), region.layout,
                     placer if placer_labels and spec.size == len(placer_labels) else None)
+        if cells.tokens is None and not region.layout:  # PDF text shows blank cells: its digits are not run together
+            texts = [t.text for t in values[spec.name].tokens or ()]
+            sums = row_sums(fmt, table, spec.size)
+            taken, splits, why = unrun(texts, kinds[spec.name], sums)
+            if taken:
+                notes.tolerate(table, RUN_TOGETHER, f"「{' '.join(texts)}」→ {shown(taken)}")
+                cells = Cells([Token(-1, t) for t in taken], cells.seen, line=cells.line)
+            elif splits:
+                result.cells[spec.name] = [None] * spec.size
+                result.gaps.append({**gap(table, spec.full, "", cells.seen, why), "candidates": candidates_shown(splits)})
+                result.runs.append(RunRow(table, [spec.name], [spec.full], [t.strip() for t in texts],
+                                          kinds[spec.name], sums, splits))
+                continue
         if cells.tokens is None:
             result.cells[spec.name] = [None] * spec.size
             result.gaps.append(gap(table, spec.full, "", cells.seen, cells.problem))
@@ -208,6 +223,23 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
                     tokens = [t for r in rows for t in r.tokens]
                     lines = [i for m in matches.values() for i in m.lines(region)]
                     result.first, result.last = min(lines), max(lines)
+    if tokens is None and filled and not region.layout and len(filled) == 1:  # one row, its digits run together
+        texts = [t.text for t in region.values[filled[0]]]
+        sums = row_sums(fmt, T4, size)
+        taken, splits, why = unrun(texts, [COUNT] * size, sums)
+        if taken:
+            notes.tolerate(T4, RUN_TOGETHER, f"「{' '.join(texts)}」→ {shown(taken)}")
+            tokens = [Token(-1, t) for t in taken]
+            result.first = result.last = filled[0]
+        elif splits:
+            width = len(columns)
+            for n, g in enumerate(groups):
+                result.cells[g.key] = [None] * width
+                result.gaps.append({**gap(T4, g.label, "", seen, why),
+                                    "candidates": candidates_shown(splits, n * width, width)})
+            result.runs.append(RunRow(T4, [g.key for g in groups], [g.label for g in groups],
+                                      [t.strip() for t in texts], [COUNT] * size, sums, splits))
+            return result
     if tokens is None:
         for g in groups:
             result.cells[g.key] = [None] * len(columns)
@@ -222,3 +254,15 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
             row.append(value)
         result.cells[g.key] = row
     return result
+
+
+def row_sums(fmt: Format, table: str, size: int) -> list[tuple[list[int], int]]:
+    """A row's own totals as cell indexes (parts, total): table 三's 总计 of its applicant columns (R9),
+    table 四's 总计 of each group (R16–R18); table 二's rows have none."""
+    if table == T2:
+        return []
+    columns = fmt.columns(formats.table(table))
+    width = len(columns)
+    total = columns.index(fmt.total_column(formats.table(table)))
+    parts = [i for i, c in enumerate(columns) if c.role != formats.TOTAL]
+    return [([start + i for i in parts], start + total) for start in range(0, size, width)]
