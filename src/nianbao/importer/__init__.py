@@ -117,8 +117,8 @@ def read_document(path: Path) -> Document:
         raise too_large(path, size, MAX_TEXT_BYTES, ("文本", "a text file"))
     text = decode_text(raw, str(path))
     doc = from_text(text, "", path.name)
-    doc.kind = ("PDF 版式文本（pdftotext -layout）/ PDF layout text (pdftotext -layout)" if doc.layout
-                else "网页复制的纯文本 / plain text copied from a web page")
+    doc.kind = doc.kind or ("PDF 版式文本（pdftotext -layout）/ PDF layout text (pdftotext -layout)" if doc.layout
+                            else "网页复制的纯文本 / plain text copied from a web page")
     return doc
 
 

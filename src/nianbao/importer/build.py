@@ -65,6 +65,7 @@ def build_report(doc: Document, file: str, assume_row_sums: bool = False) -> Rep
         data_tables[number] = result.cells
         gaps += result.gaps
         runs += result.runs
+        _lost_heading(fmt, number, region, result, sections_lines, notes)
         options.update(result.options)
         note = paragraphs(_prose(region, result))  # words around a table are that section's note
         if note:
@@ -100,6 +101,26 @@ def build_report(doc: Document, file: str, assume_row_sums: bool = False) -> Rep
         data["gaps"] = gaps
     data["source"] = source_text(doc, notes, gaps)
     return parse_report(data, file)
+
+
+def _lost_heading(fmt, number: str, region: rows.Region, result: tables.TableResult,
+                  sections_lines: dict[str, list[Line]], notes: Notes) -> None:
+    """A text section whose heading was lost (a converter dropped it) right after a table section: the
+    words after the table are that section's, not a note to the table (nothing but the table is
+    between the two headings in the format)."""
+    numbers = [s.number for s in fmt.sections]
+    following = numbers[numbers.index(number) + 1] if number != numbers[-1] else ""
+    if not following or following in sections_lines or result.last is None:
+        return
+    if not next(s for s in fmt.sections if s.number == following).narrative_required:
+        return
+    after = region.lines[result.last + 1:]
+    if not any(narrative.line_text(line) for line in after):
+        return
+    del region.lines[result.last + 1:]
+    sections_lines[following] = after
+    notes.remark(f"第{following}节标题缺失，表格之后的文字记入第{following}节 / the heading of section {following} is "
+                 f"missing: the words after the table are taken as section {following}")
 
 
 def _check_complete(doc: Document, headings: list[Heading], file: str) -> None:

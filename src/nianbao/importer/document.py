@@ -67,8 +67,11 @@ def is_layout(text: str) -> bool:
 
 def from_text(text: str, kind: str, name: str = "") -> Document:
     from .flat import is_flat, unflatten, unwrap
+    from .markdown import is_markdown, markdown_document
 
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    if is_markdown(text):
+        return markdown_document(text, kind or "PDF 转换器生成的 Markdown / Markdown from a PDF converter", name)
     notes = []
     text, wrapped = unwrap(text)
     if wrapped:

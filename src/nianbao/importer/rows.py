@@ -202,6 +202,14 @@ class Matcher:
                 found[spec.name] = match
                 self.used.update(match.chunks)
                 pos = match.chunks[-1] + 1
+        # A table cut into pieces may come in another order (a converter's Markdown puts a piece's rows
+        # where its page put them): a label missed in order is looked for, spelt out, anywhere unclaimed.
+        for spec in specs:
+            if spec.name not in found:
+                match = self.find(spec, 0)
+                if match:
+                    found[spec.name] = match
+                    self.used.update(match.chunks)
         # A label with a typo: the unclaimed text between its neighbours that is most like it.
         for n, spec in enumerate(specs):
             if spec.name in found:
@@ -358,6 +366,60 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
             out[spec.name] = Cells(blank, "")
     region.unclaimed = [i for i in region.values if region.has_values(i) and i not in claimed]
     return out
+
+
+ORPHAN = ("一行数字没有自己的标签（标签在别处），按格式的行序归入此行 / a row of numbers without its label (printed "
+          "elsewhere), placed in this row by the format's order of rows")
+
+
+def place_orphans(region: Region, matches: dict[str, RowMatch], values: dict[str, Cells], specs: list[RowSpec],
+                  matcher: Matcher) -> list[str]:
+    """Lines of numbers no row's label stands beside (a converter split a row's label from its
+    numbers, or lost it) given to the rows without numbers of their own, by the format's order: between
+    two rows that have theirs, as many such lines as such rows, in the same order, each line's words
+    (if any) pieces of the header or of that row's own label. Anything else stays as it was. The rows
+    placed."""
+    anchor = {s.name: values[s.name].line for s in specs
+              if s.name in values and values[s.name].tokens is not None and values[s.name].line is not None}
+    missing = {s.name for s in specs if s.name not in anchor and _without_numbers(region, matches.get(s.name), values.get(s.name))}
+    labels = {s.name: key(s.label) for s in specs if s.name in missing}
+    taken = set(anchor.values())
+    free = [i for i in sorted(region.values) if region.has_values(i) and i not in taken
+            and all(matcher.is_noise(c.key) or any(c.key in k for k in labels.values()) for _, c in region.on_line(i))]
+    order = [s.name for s in specs]
+    placed: list[str] = []
+    n = 0
+    while n < len(order):
+        if order[n] not in missing:
+            n += 1
+            continue
+        m = n
+        while m < len(order) and order[m] in missing:
+            m += 1
+        before = max((anchor[x] for x in order[:n] if x in anchor), default=-1)
+        after = min((anchor[x] for x in order[m:] if x in anchor), default=len(region.lines))
+        lines = [i for i in free if before < i < after]
+        crossed = any(before < line < after for name, line in anchor.items() if name not in order[n:m])
+        rows = order[n:m]
+        if lines and len(lines) == len(rows) and not crossed and all(
+                matcher.is_noise(c.key) or c.key in labels[name] for name, i in zip(rows, lines) for _, c in region.on_line(i)):
+            for name, i in zip(rows, lines):
+                values[name] = Cells(region.values[i], seen_text(region, [i]), line=i)
+                placed.append(name)
+        n = m
+    lines_placed = {values[p].line for p in placed}
+    region.unclaimed = [i for i in region.unclaimed if i not in lines_placed]
+    return placed
+
+
+def _without_numbers(region: Region, match: RowMatch | None, cells: Cells | None) -> bool:
+    """A row not found, or found as a label with no cell at all on its lines (its numbers stand
+    elsewhere), or with numbers on several lines that are not all its own."""
+    if match is None:
+        return True
+    if cells is not None and cells.tokens is None:
+        return True
+    return not any(i in region.values for i in match.lines(region))
 
 
 def _next_filled(region: Region, i: int, step: int) -> int | None:

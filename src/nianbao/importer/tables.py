@@ -16,7 +16,7 @@ from ..model.formats import COUNT, Format
 from .cells import parse_cell
 from .digits import RUN_TOGETHER, RunRow, candidates_shown, shown, unrun
 from .labels import Notes, header_labels, key, variants
-from .rows import Cells, Matcher, Placer, Region, RowSpec, Token, seen_text, fit, row_values
+from .rows import ORPHAN, Cells, Matcher, Placer, Region, RowSpec, Token, place_orphans, seen_text, fit, row_values
 
 T2, T3, T4 = (t.name for t in formats.TABLES)
 
@@ -43,6 +43,7 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
     matcher = Matcher(region, headers)
     matches = matcher.find_all(specs)
     values = row_values(region, matches, specs, matcher)
+    orphans = place_orphans(region, matches, values, specs, matcher) if not region.layout else []
     placer = None
     if region.layout and placer_labels:
         placer = Placer(region, placer_labels)
@@ -54,15 +55,19 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
     for spec in specs:
         cols = (columns or {}).get(spec.name) or [""] * spec.size
         match = matches.get(spec.name)
-        if match is None:
+        if spec.name in orphans:
+            notes.tolerate(table, ORPHAN, f"{spec.full}：{values[spec.name].seen}")
+        if match is None and spec.name not in orphans:
             result.cells[spec.name] = [None] * spec.size
             result.gaps.append(gap(table, spec.full, "", "", "表中找不到此行 / the row is not in the table"))
             continue
-        notes.label(table, match.printed, spec.label, match.tolerances)
-        used_lines += match.lines(region)
+        elif match is not None:
+            notes.label(table, match.printed, spec.label, match.tolerances)
+            used_lines += match.lines(region)
         cells = fit(values[spec.name], spec.size, (spans or {}).get(spec.name, (1,) * spec.size), region.layout,
                     placer if placer_labels and spec.size == len(placer_labels) else None)
-        if cells.tokens is None and not region.layout:  # PDF text shows blank cells: its digits are not run together
+        line = values[spec.name].line if spec.name in values else None
+        if cells.tokens is None and _runs_possible(region, line):
             texts = [t.text for t in values[spec.name].tokens or ()]
             sums = row_sums(fmt, table, spec.size)
             taken, splits, why = unrun(texts, kinds[spec.name], sums)
@@ -196,6 +201,11 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
     size = len(groups) * len(columns)
     result = TableResult({}, [])
     filled = [i for i in region.values if region.has_values(i)]
+    if len(filled) > 1:  # numbers in sentences (the next section's, when its heading is lost) are not the table's
+        noise = Matcher(region, [c.label for c in columns] + [g.label for g in groups] + [formats.TABLE4_LITIGATION,
+                                                                                         formats.TABLE4_REVIEW])
+        table_lines = [i for i in filled if all(noise.is_noise(c.key) for _, c in region.on_line(i))]
+        filled = table_lines or filled
     tokens = None
     seen = seen_text(region, filled) if filled else ""
     problem = "表中找不到数字行 / no row of numbers in the table"
@@ -223,7 +233,7 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
                     tokens = [t for r in rows for t in r.tokens]
                     lines = [i for m in matches.values() for i in m.lines(region)]
                     result.first, result.last = min(lines), max(lines)
-    if tokens is None and filled and not region.layout and len(filled) == 1:  # one row, its digits run together
+    if tokens is None and len(filled) == 1 and _runs_possible(region, filled[0]):  # one row, its digits run together
         texts = [t.text for t in region.values[filled[0]]]
         sums = row_sums(fmt, T4, size)
         taken, splits, why = unrun(texts, [COUNT] * size, sums)
@@ -266,3 +276,9 @@ def row_sums(fmt: Format, table: str, size: int) -> list[tuple[list[int], int]]:
     total = columns.index(fmt.total_column(formats.table(table)))
     parts = [i for i, c in enumerate(columns) if c.role != formats.TOTAL]
     return [([start + i for i in parts], start + total) for start in range(0, size, width)]
+
+
+def _runs_possible(region: Region, line: int | None) -> bool:
+    """Digits may have run together only in words: PDF text shows blank cells as space, and a row of
+    cells (tabs, an HTML or Markdown table) short of cells lost some rather than glued them."""
+    return not region.layout and line is not None and region.lines[line].cells is None
