@@ -28,6 +28,7 @@ MAX_TITLE = 80  # characters up to a title's end: more is a sentence naming a re
 FLAT_LINE = 400  # a line this long holding a section heading past its start is a flattened report
 LONG_LINE = 100  # in a flattened report, a line this long is cut too
 MIN_WRAPPED = 5  # lines cut at the same width before a text counts as hard-wrapped
+WRAPPED_SHARE = 20  # and at least one line in this many (a text written by hand has one or two at its widest)
 HEADING_FUZZY = 0.7  # how like its template heading a heading found mid-line must be (when not contained)
 CN_NUMERAL = "一二三四五六七八九十百零〇"
 _SENTENCE = re.compile(r"[\s\u3000]+")
@@ -40,7 +41,7 @@ def unwrap(text: str) -> tuple[str, bool]:
     width = max(lengths, default=0)
     cut = sum(1 for n in lengths if n == width)
     filled = sum(1 for line in lines if line.strip())
-    if width < 8 or cut < MIN_WRAPPED or cut * 3 < filled:
+    if width < 8 or cut < MIN_WRAPPED or cut * WRAPPED_SHARE < filled:
         return text, False
     out, current = [], ""
     for line in lines:

@@ -18,7 +18,7 @@ from .document import Line
 from .geometry import Geometry, place
 from .labels import ABBREVIATED, EXTRA, TYPO, essential, key, similar, variants
 
-GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])(?P<digits>[0-9０-９][0-9０-９\s.．,，]*)$")
+GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])\s*(?P<digits>[0-9０-９][0-9０-９\s.．,，]*)$")
 MAX_LABEL_LINES = 8  # a label wrapped over more lines than this is not one label
 FUZZY_SCORE = 0.75  # how like its official label a misspelt label must be
 MAX_FUZZY_CHUNKS = 120  # unclaimed label pieces between a missing row's neighbours; more is not a table row's gap

@@ -229,7 +229,8 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
             if len(matches) == len(groups):
                 values = row_values(region, matches, specs, matcher)
                 rows = [fit(values[s.name], s.size, (1,) * s.size, region.layout, None) for s in specs]
-                if all(r.tokens is not None for r in rows):
+                # Group labels with no number beside any of them are the template's header, not rows.
+                if all(r.tokens is not None for r in rows) and any(t.text.strip() for r in rows for t in r.tokens):
                     tokens = [t for r in rows for t in r.tokens]
                     lines = [i for m in matches.values() for i in m.lines(region)]
                     result.first, result.last = min(lines), max(lines)
