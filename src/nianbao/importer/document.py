@@ -82,6 +82,8 @@ def from_text(text: str, kind: str, name: str = "") -> Document:
             return Document(layout_lines(text), True, kind, name, notes=notes)
         text = text.replace("\f", "\n")  # PDF text with each page on one line: its columns are gone too
     text, flat = unflatten(text)
+    if flat and not kind:
+        kind = "连成一行的网页文本 / flattened page text (the report on one line)"
     if flat:
         notes.append(f"整篇报告连成 {flat} 行（网页“复制文本”或存档），已按节标题和表格行标签切开 / the report came "
                      f"flattened on {flat} line(s) (a page's copied text or an archive); cut at its section headings "
