@@ -78,3 +78,36 @@ def test_a_tab_separated_report_as_markdown_reads_the_same(tmp_path):
         report = read_any(path)
         assert (report.table2, report.table3, report.table4) == (original.table2, original.table3, original.table4), cut
         assert report.gaps == []
+
+
+def label_column_markdown(values: dict[str, list], drop_label: int | None = None, drop_row: int | None = None) -> str:
+    """Jiaozuo's report with table 三 as a converter may give it: its label column a table of its own,
+    the numbers (here 淮安's, which are not all 0) in the next."""
+    from nianbao.model.formats import FORMAT_2021
+
+    text = JIAOZUO.read_text(encoding="utf-8")
+    head, rest = text.split("三、收到和处理政府信息公开申请情况", 1)
+    tail = rest.split("四、政府信息公开行政复议", 1)[1]
+    rows = list(FORMAT_2021.table3_rows)
+    labels = [f"| {r.label} |" for n, r in enumerate(rows) if n != drop_label]
+    numbers = ["| " + " | ".join(map(str, values[r.key])) + " |" for n, r in enumerate(rows) if n != drop_row]
+    return "\n".join([head + "三、收到和处理政府信息公开申请情况", "",
+                      "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |", "|---|" * 1,
+                      "", labels[0], "|---|", *labels[1:], "", numbers[0], "|---|---|---|---|---|---|---|", *numbers[1:],
+                      "", "四、政府信息公开行政复议" + tail])
+
+
+def test_a_label_column_printed_as_its_own_table_is_paired_with_the_numbers(tmp_path):
+    from test_importer import HUAIAN_TABLE3
+
+    for name, drop_label in (("whole", None), ("last label lost", 24)):
+        path = tmp_path / f"{name}.md"
+        path.write_text(label_column_markdown(HUAIAN_TABLE3, drop_label=drop_label), encoding="utf-8")
+        report = read_any(path)
+        assert report.table3 == HUAIAN_TABLE3 and report.gaps == [], name
+    # A row of numbers lost: which numbers are whose is not known. Gaps, never a row's numbers for another.
+    path = tmp_path / "row lost.md"
+    path.write_text(label_column_markdown(HUAIAN_TABLE3, drop_row=3), encoding="utf-8")
+    report = read_any(path)
+    assert all(v == HUAIAN_TABLE3[k] or v == [None] * 7 for k, v in report.table3.items())
+    assert len({g["row"] for g in report.gaps if g["table"] == "表三"}) == 25

@@ -52,7 +52,7 @@ class Region:
 
     def __post_init__(self):
         if not self.layout:
-            self.lines = merge_cell_runs(split_rows(self.lines))
+            self.lines = merge_cell_runs(pair_label_column(split_rows(self.lines)))
         self._on_line: dict[int, list[int]] = {}  # line → indexes of its chunks (no scan of all chunks per line)
         for i, line in enumerate(self.lines):
             labels, values = split_line(line, self.layout)
@@ -89,6 +89,42 @@ def split_rows(lines: list[Line]) -> list[Line]:
             part = cells[a:b]
             out.append(Line("\t".join(part), part, line.page, line.path) if len(starts) > 1 else line)
     return out
+
+
+MIN_LABEL_COLUMN = 3  # rows of a table's label column printed as a table of its own
+
+
+def pair_label_column(lines: list[Line]) -> list[Line]:
+    """A table whose label column came as a table of its own (a converter's Markdown): k rows of
+    cells holding only words, then (blank lines between) k rows holding only numbers, are one table:
+    each label row gets its numbers, in order. Any other count is left as it is."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        labels = _run(lines, i, lambda ln: ln.cells is not None and not any(is_value(c) for c in ln.cells if c.strip()))
+        j = i + len(labels)
+        while j < len(lines) and lines[j].blank:
+            j += 1
+        numbers = _run(lines, j, lambda ln: ln.cells is not None and all(is_value(c) for c in ln.cells if c.strip()))
+        if len(labels) >= MIN_LABEL_COLUMN and len(numbers) == len(labels):
+            for a, b in zip(labels, numbers):
+                cells = [c for c in a.cells if c.strip()] + b.cells
+                out.append(Line("\t".join(cells), cells, a.page, a.path))
+            i = j + len(numbers)
+            continue
+        # Not paired: the whole run goes on as it is (a tail of it is not a label column of its own).
+        out += labels or [lines[i]]
+        i += len(labels) or 1
+    return out
+
+
+def _run(lines: list[Line], start: int, fits) -> list[Line]:
+    run = []
+    for line in lines[start:]:
+        if line.blank or not fits(line):
+            break
+        run.append(line)
+    return run
 
 
 def merge_cell_runs(lines: list[Line]) -> list[Line]:
@@ -358,6 +394,8 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
                 if i is not None and i not in claimed and i not in covered and region.has_values(i)
                 and all(matcher.is_noise(c.key) and n not in matcher.used
                         for n, c in region.on_line(i))]
+        if near and not region.layout and _in_a_run(region, matcher, near[0], 1 if near[0] > b else -1):
+            near = []  # one of several rows of numbers without labels: which is this row's is not known here
         if near:
             claimed.add(near[0])
             out[spec.name] = Cells(region.values[near[0]], seen_text(region, [near[0]]), line=near[0])
@@ -420,6 +458,13 @@ def _without_numbers(region: Region, match: RowMatch | None, cells: Cells | None
     if cells is not None and cells.tokens is None:
         return True
     return not any(i in region.values for i in match.lines(region))
+
+
+def _in_a_run(region: Region, matcher: Matcher, i: int, step: int) -> bool:
+    """The line of numbers after i (step 1) or before it (-1) is one without a label too."""
+    j = _next_filled(region, i, step)
+    return (j is not None and region.has_values(j)
+            and all(matcher.is_noise(c.key) and n not in matcher.used for n, c in region.on_line(j)))
 
 
 def _next_filled(region: Region, i: int, step: int) -> int | None:
