@@ -114,3 +114,32 @@ def test_the_search_for_splits_is_bounded():
     taken, splits, why = unrun(["123456789012345678901234567890"], ["count"] * 15, [])
     assert time.perf_counter() - start < 2
     assert not found.complete and taken is None and "种以上分法" in why and len(splits.candidates) == 400
+
+
+# ------------------------------------------------------------------ a web page's own metadata
+def test_a_pages_metadata_gives_its_publication_date_and_title(tmp_path):
+    import html
+
+    jiaozuo = SAMPLES / "jiaozuo-jyj-2021.txt"
+    body = []
+    for line in jiaozuo.read_text(encoding="utf-8").split("\n"):
+        if "\t" in line:
+            body.append("<table><tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line.split("\t")) + "</tr></table>")
+        elif line.strip():
+            body.append(f"<p>{html.escape(line)}</p>")
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            '<meta name="PubDate" content="2022-1-20 10:00"><meta name="ArticleTitle" content="焦作市教育局2021年政府信息公开工作年度报告">'
+            '<meta name="ContentSource" content="焦作市教育局"><title>焦作市人民政府门户网站</title></head><body>'
+            + "".join(body[1:]) + "</body></html>")  # the title only in the page's metadata
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("gb18030"))
+    report = read_any(path)
+    assert (report.agency, report.year) == ("焦作市教育局", 2021)
+    assert report.options["published"] == "2022-01-20"
+    assert report.table3 == read_any(jiaozuo).table3
+    notes = "\n".join(import_notes(report))
+    assert "网页元数据" in notes and "发布日期 2022-1-20 10:00" in notes and "来源 焦作市教育局" in notes
+
+
+def test_a_crawlers_header_above_the_title_gives_the_date():
+    assert read_any(PINGTAN).options["published"] == "2022-02-08"  # 「发布时间: 2022-02-08 16:34」

@@ -56,6 +56,9 @@ def build_report(doc: Document, file: str, assume_row_sums: bool = False) -> Rep
 
     preamble, published = narrative.front_matter(paragraphs(front), notes)
     published = published or next((narrative.published(t) for t in outside if narrative.published(t)), "")
+    # A crawler's header (发布时间: …) above the title, or the page's <meta name="PubDate">.
+    above = [narrative.line_text(line) for line in doc.lines[:max(title.index, 0)]]
+    published = published or next((narrative.published(t) for t in above if narrative.published(t)), "") or doc.published
 
     _check_version(sections_lines, fmt, title.year, notes)
     data_tables, gaps, options, sections, runs = {}, [], {}, {}, []

@@ -50,6 +50,7 @@ class Document:
     geometry: object = None  # PDF word boxes (importer.geometry.Geometry) to place numbers beside blank cells
     notes: list[str] = field(default_factory=list)
     cut_off: bool = False  # HTML without its closing </html>: a page saved or downloaded half-way
+    published: str = ""  # the publication date the page's metadata gives (YYYY-MM-DD)
 
 
 def is_layout(text: str) -> bool:
