@@ -143,3 +143,16 @@ def test_a_pages_metadata_gives_its_publication_date_and_title(tmp_path):
 
 def test_a_crawlers_header_above_the_title_gives_the_date():
     assert read_any(PINGTAN).options["published"] == "2022-02-08"  # 「发布时间: 2022-02-08 16:34」
+
+
+def test_a_web_page_whose_article_is_one_block_reads_like_the_flattened_text(tmp_path):
+    import html
+
+    flat = PINGTAN.read_text(encoding="utf-8").split("\n")[5]
+    path = tmp_path / "page.html"
+    path.write_text(f'<html><head><title>平潭</title></head><body><div class="nav">当前位置：首页</div>'
+                    f'<div id="zoom"><p>{html.escape(flat)}</p></div></body></html>', encoding="utf-8")
+    page, text = read_any(path), read_any(PINGTAN)
+    assert (page.table2, page.table3, page.table4) == (text.table2, text.table3, text.table4)
+    assert page.sections == text.sections and page.gaps == text.gaps
+    assert "网页正文连成一段" in "\n".join(import_notes(page))

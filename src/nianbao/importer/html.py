@@ -226,7 +226,11 @@ def html_document(raw: bytes, path: Path) -> Document:
         from . import refuse
 
         raise refuse(path, "网页中没有正文文字", "the page has no text")
-    doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(CONTROL.sub("", builder.title).split()))
+    doc = Document(unflattened(flat.lines), False, "HTML 网页 / HTML page", path.name,
+                   head_title=" ".join(CONTROL.sub("", builder.title).split()))
+    if len(doc.lines) > len(flat.lines):
+        doc.notes.append("网页正文连成一段，已按节标题和表格行标签切开 / the page's text came as one block; cut at its "
+                         "section headings and table row labels")
     page_metadata(doc, builder.meta)
     if re.search(r"<html[\s>]", text[:4096], re.I) and not re.search(r"</html\s*>", text[-4096:], re.I):
         doc.cut_off = True
@@ -259,3 +263,19 @@ def page_metadata(doc: Document, meta: dict[str, str]) -> None:
         said.append(f"来源 {source}")
     if said:
         doc.notes.append("网页元数据 / the page's metadata: " + "；".join(said))
+
+
+def unflattened(lines: list[Line]) -> list[Line]:
+    """A page whose article is one block of text (everything in one <p>): that block cut into lines
+    as flattened text is (importer.flat), each piece in the block's place on the page."""
+    from .flat import LONG_LINE, cut_line, is_flat
+
+    if not any(line.cells is None and is_flat(line.text) for line in lines):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        if line.cells is None and len(line.text) >= LONG_LINE:
+            out += [Line(piece, None, line.page, line.path) for piece in cut_line(line.text)]
+        else:
+            out.append(line)
+    return out
