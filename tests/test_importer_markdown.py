@@ -111,3 +111,33 @@ def test_a_label_column_printed_as_its_own_table_is_paired_with_the_numbers(tmp_
     report = read_any(path)
     assert all(v == HUAIAN_TABLE3[k] or v == [None] * 7 for k, v in report.table3.items())
     assert len({g["row"] for g in report.gaps if g["table"] == "表三"}) == 25
+
+
+def test_markdown_with_html_tables_reads_like_pipe_tables(tmp_path):
+    # MinerU writes its tables as HTML inside the Markdown, and its headings with 「## 」.
+    import html
+    import re
+
+    out, rows = [], []
+
+    def flush():
+        if rows:
+            out.append("<table>" + "".join("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in
+                                                            r.strip().strip("|").split("|")) + "</tr>" for r in rows)
+                       + "</table>")
+            rows.clear()
+
+    for line in SHANGHAI_MD.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("|"):
+            if not re.match(r"^\|[-|\s]+\|$", line):
+                rows.append(line)
+            continue
+        flush()
+        out.append("## " + line if re.match(r"^[一二三四五六]、", line) else line)
+    flush()
+    path = tmp_path / "mineru.md"
+    path.write_text("\n".join(out), encoding="utf-8")
+    report = read_any(path)
+    assert report.agency == "上海市人民政府办公厅"  # not 「正文」, the converter's word above the title
+    assert report.table3 == SHANGHAI_2025_TABLE3 and report.table4 == SHANGHAI_2025_TABLE4
+    assert sorted(g["row"] for g in report.gaps) == ["行政规范性文件", "规章"]

@@ -106,8 +106,9 @@ def read_document(path: Path) -> Document:
                      f"at offset {nul})")
     lowered = raw.lower()
     head = lowered[:2048].lstrip()
-    if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html", b"<?xml")) \
-            or b"<table" in lowered or b"<p" in head:
+    markdown = path.suffix.lower() in (".md", ".markdown")  # a converter's Markdown may hold HTML tables
+    if not markdown and (path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html", b"<?xml"))
+                         or b"<table" in lowered or b"<p" in head):
         from .html import html_document
 
         return html_document(raw, path)

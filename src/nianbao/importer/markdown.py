@@ -26,15 +26,38 @@ PLACEHOLDER_HEADER = re.compile(r"^(?:数据|列|Column|Col)\s*\d+$", re.IGNOREC
 FULL_LINE = 0.8  # a line this much of the text's width was wrapped: the next line goes on with it
 
 
+HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S", re.MULTILINE)
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
 def is_markdown(text: str) -> bool:
-    """Two pipe-table delimiter rows, or one under a pipe row: a converter's Markdown."""
+    """Two pipe-table delimiter rows, or one under a pipe row, or Markdown headings around HTML tables
+    (MinerU writes its tables so): a converter's Markdown."""
+    if MD_HEADING.search(text) and HTML_TABLE.search(text):
+        return True
     lines = text.split("\n")
     delimiters = sum(1 for line in lines if DELIMITER.match(line) and "|" in line)
     return delimiters >= 2 or any(DELIMITER.match(b) and "|" in b and PIPE_ROW.match(a) for a, b in zip(lines, lines[1:]))
 
 
+def tables_as_pipes(text: str) -> str:
+    """HTML tables in Markdown (MinerU) as pipe rows, their spans expanded (importer.htmlgrid)."""
+    from .htmlgrid import html_tables
+
+    def pipes(match: re.Match) -> str:
+        grids = html_tables(match.group(0))
+        if not grids:
+            return match.group(0)
+        rows = ["| " + " | ".join(" ".join(c.replace("|", " ").split()) for c in row) + " |" for row in grids[0]]
+        return "\n" + "\n".join(rows[:1] + ["|" + "---|" * len(grids[0][0])] + rows[1:]) + "\n"
+
+    return HTML_TABLE.sub(pipes, text)
+
+
 def markdown_document(text: str, kind: str, name: str) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = tables_as_pipes(text)
     raw = text.split("\n")
     captions = tuple(t.name for t in formats.TABLES)
     lines: list[Line] = []
