@@ -156,3 +156,60 @@ def test_a_web_page_whose_article_is_one_block_reads_like_the_flattened_text(tmp
     assert (page.table2, page.table3, page.table4) == (text.table2, text.table3, text.table4)
     assert page.sections == text.sections and page.gaps == text.gaps
     assert "网页正文连成一段" in "\n".join(import_notes(page))
+
+
+# ------------------------------------------------------------------ the class, not the file
+def flattened(report, sep: str = "") -> str:
+    """A report as a CMS's copy text gives it: the site's links, everything on one line, each table row
+    its label then its numbers joined by sep ('' runs the cells together, as on the 平潭 page)."""
+    from nianbao.model.formats import FORMAT_2021 as F
+
+    parts = [f"当前位置：首页 > 政务公开 > 年报 {report.title} 来源：某某 发布时间：2025-01-20 【字体：大 中 小】 ",
+             report.preamble.replace("\n", "")]
+    for section in F.sections:
+        parts.append(section.heading)
+        if section.number == "二":
+            for block in F.table2:
+                parts.append(block.item + "信息内容" + "".join(c.label for c in block.columns))
+                parts += [row + sep.join(str(v) for v in report.table2[row]) for row in block.rows]
+        elif section.number == "三":
+            parts.append(F.table3_rows[0].label[:0] + "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他")
+            group = ""
+            for row in F.table3_rows:
+                if row.group and row.group != group:
+                    parts.append(row.group)
+                    group = row.group
+                parts.append(row.label + sep.join(str(v) for v in report.table3[row.key]))
+        elif section.number == "四":
+            parts.append("行政复议行政诉讼" + "".join(c.label for c in F.table4_columns) * 3)
+            parts.append(sep.join(str(v) for g in F.table4_groups for v in report.table4[g.key]))
+        else:
+            parts.append(report.sections.get(section.number, "").replace("\n", ""))
+    return "".join(parts) + " 附件下载 打印本页 关闭窗口"
+
+
+def cells_compared(a, b) -> tuple[int, int]:
+    right = gaps = 0
+    for t in ("table2", "table3", "table4"):
+        for row, cells in getattr(a, t).items():
+            for x, y in zip(cells, getattr(b, t)[row]):
+                assert y in (x, None), (t, row, x, y)  # never a different number
+                right, gaps = right + (x == y), gaps + (x != y)
+    return right, gaps
+
+
+def test_another_report_flattened_like_pingtan_reads_right_or_gaps(tmp_path):
+    from test_importer import HUAIAN
+
+    huaian = read_any(HUAIAN)  # other numbers than 平潭's: multi-digit counts in every column
+    for sep in (" ", ""):
+        path = tmp_path / f"flat{len(sep)}.txt"
+        path.write_text(flattened(huaian, sep), encoding="utf-8")
+        report = read_any(path)
+        assert (report.agency, report.year, report.options) == ("淮安市人民政府", 2024, {"published": "2025-01-20"})
+        assert report.sections["六"] == huaian.sections["六"]  # the site's links after it left out
+        right, gaps = cells_compared(huaian, report)
+        assert (right, gaps) == ((200, 0) if sep else (74, 126))
+        inferred = read_any(path, assume_row_sums=True)
+        right, gaps = cells_compared(huaian, inferred)
+        assert right == 200 if sep else (right, gaps) == (189, 11)  # 表二 has no sums; 复议后起诉 two splits

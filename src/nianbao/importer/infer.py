@@ -41,12 +41,17 @@ def assume_row_sums(fmt: Format, tables: dict[str, dict[str, list]], gaps: list[
             options[n] = found.candidates
     chosen = _by_columns(fmt, tables, runs, options)
     done: dict[str, list[str]] = {}
-    for n, cells in sorted(chosen.items()):
+    for n in sorted(set(chosen) | {n for n in options if len(runs[n].keys) > 1}):
         row = runs[n]
-        width = len(cells) // len(row.keys)
+        found = [chosen[n]] if n in chosen else options[n]
+        width = len(found[0]) // len(row.keys)
         number = formats.table(row.table).number
         for k, (name, label) in enumerate(zip(row.keys, row.labels)):
-            part = cells[k * width:(k + 1) * width]
+            # Table 四's one row holds three groups: a group is chosen when every split that adds up agrees on it.
+            slices = {tuple(cells[k * width:(k + 1) * width]) for cells in found}
+            if len(slices) != 1:
+                continue
+            part = list(slices.pop())
             tables[number][name] = [parse(text, kind, row.table) for text, kind in zip(part, row.kinds[k * width:])]
             gaps[:] = [g for g in gaps if not (g.get("table") == row.table and g.get("row") == label)]
             done.setdefault(row.table, []).append(f"{label} {' '.join(part)}")
