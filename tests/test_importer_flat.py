@@ -213,3 +213,13 @@ def test_another_report_flattened_like_pingtan_reads_right_or_gaps(tmp_path):
         inferred = read_any(path, assume_row_sums=True)
         right, gaps = cells_compared(huaian, inferred)
         assert right == 200 if sep else (right, gaps) == (189, 11)  # 表二 has no sums; 复议后起诉 two splits
+
+
+def test_a_report_on_a_few_lines_one_a_section_reads_the_same(tmp_path):
+    lines = PINGTAN.read_text(encoding="utf-8").split("\n")
+    for heading in ("一、总体情况", "二、主动公开", "三、收到和处理", "四、政府信息公开行政复议", "五、存在的", "六、其他需要"):
+        lines[5] = lines[5].replace(heading, "\n" + heading, 1)
+    path = tmp_path / "few.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    a, b = read_any(path), read_any(PINGTAN)
+    assert (a.table2, a.table3, a.table4, a.sections, a.preamble) == (b.table2, b.table3, b.table4, b.sections, b.preamble)

@@ -55,11 +55,12 @@ def unwrap(text: str) -> tuple[str, bool]:
 
 
 def is_flat(line: str) -> bool:
-    """A long line with a section heading after its start, or two headings on it."""
+    """A long line with a section heading after its start, or two headings on it, or one that its
+    section's words follow on the same line (a report on a few lines: one a section)."""
     if len(line) < FLAT_LINE:
         return False
     hits = _headings(line)
-    return len(hits) >= 2 or any(a > 0 for a, _ in hits)
+    return len(hits) >= 2 or any(a > 0 or b < len(line) for a, b in hits)
 
 
 def unflatten(text: str) -> tuple[str, int]:
@@ -70,7 +71,7 @@ def unflatten(text: str) -> tuple[str, int]:
         return text, 0
     out = []
     for line in lines:  # in a flattened report every long line is cut (a page of PDF text each on one)
-        out += cut_line(line) if len(line) >= LONG_LINE else [line]
+        out += cut_line(line) if len(line) >= LONG_LINE or _heading_hits(line) else [line]
     return "\n".join(out), flat
 
 
