@@ -97,7 +97,8 @@ def run_cli(argv: list[str]) -> tuple[int, str]:
 def fill(path: Path, leave: int) -> None:
     """Fill the filesystem holding path, then give back `leave` bytes."""
     chunk = b"\0" * 65536
-    with open(path, "wb") as f:
+    # Unbuffered: a buffered file would keep the bytes the full disk refused and fail again at close.
+    with open(path, "wb", buffering=0) as f:
         try:
             while True:
                 f.write(chunk)

@@ -29,7 +29,7 @@ STYLE = """<style>
 .nianbao-findings table.official { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 9pt; }
 .nianbao-findings table.official th, .nianbao-findings table.official td { border: 1px solid #444;
   padding: 2px 4px; text-align: center; font-weight: normal; }
-.nianbao-findings td.label { text-align: left; }
+.nianbao-findings .label { text-align: left; }
 .nianbao-findings td.nb-hl { cursor: help; font-weight: bold; }
 .nianbao-findings td.nb-error { background: #ffd6d6; outline: 2px solid #c00; outline-offset: -2px; }
 .nianbao-findings td.nb-warning { background: #fff1bf; outline: 2px solid #d98c00; outline-offset: -2px; }

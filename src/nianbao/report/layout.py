@@ -180,31 +180,59 @@ def _attrs(cell: Cell, extra: dict | None) -> str:
     return "".join(parts)
 
 
-def cells_html(rows: list[list[Cell]], annotate: Annotate | None = None) -> str:
-    out = []
-    for row in rows:
-        tds = []
-        for cell in row:
-            tag = "th" if cell.header else "td"
-            extra = annotate(cell.ref) if annotate and cell.ref else None
-            tds.append(f"<{tag}{_attrs(cell, extra)}>{escape(cell.text)}</{tag}>")
-        out.append(f"<tr>{''.join(tds)}</tr>")
+def _is_label(cell: Cell) -> bool:
+    return "label" in cell.cls.split()
+
+
+def _row_html(row: list[Cell], annotate: Annotate | None) -> str:
+    # Column headers and row labels are <th> with the scope a screen reader follows (a spanning
+    # header covers every column or row it spans); values are <td>.
+    tds = []
+    for cell in row:
+        tag, scope = ("th", ' scope="col"') if cell.header else ("th", ' scope="row"') if _is_label(cell) else ("td", "")
+        extra = annotate(cell.ref) if annotate and cell.ref else None
+        tds.append(f"<{tag}{scope}{_attrs(cell, extra)}>{escape(cell.text)}</{tag}>")
+    return f"<tr>{''.join(tds)}</tr>"
+
+
+def cells_html(rows: list[list[Cell]], annotate: Annotate | None = None, *, head: int = 0,
+               groups: list[int] | None = None) -> str:
+    """The rows as a <thead> of the first `head` rows (printed again on every page a table
+    continues on) and <tbody> groups of `groups` rows each (the rest in one)."""
+    out = [f"<thead>{''.join(_row_html(r, annotate) for r in rows[:head])}</thead>"] if head else []
+    body, start = rows[head:], 0
+    for size in [*(groups or []), len(body)]:
+        if start < len(body):
+            out.append(f"<tbody>{''.join(_row_html(r, annotate) for r in body[start:start + size])}</tbody>")
+        start += size
     return "".join(out)
 
 
+def caption_html(report: Report, number: str) -> str:
+    """The table's name for a screen reader (the section heading above names it for the eye)."""
+    section = next(s for s in report.format.sections if s.number == number)
+    name = section.heading.removeprefix(f"{number}、")
+    return f'<caption>表{number}　{escape(name)}</caption>'
+
+
 def table2_html(report: Report, annotate: Annotate | None = None) -> str:
-    return f'<table class="official t2">{cells_html(table2_cells(report), annotate)}</table>'
+    # One <tbody> per block (its two header rows and its rows), kept on one page.
+    blocks = [2 + len(block.rows) for block in report.format.table2]
+    return (f'<table class="official t2">{caption_html(report, "二")}'
+            f'{cells_html(table2_cells(report), annotate, groups=blocks)}</table>')
 
 
 def table3_html(report: Report, annotate: Annotate | None = None) -> str:
     # Fixed column widths: 3 label columns, then the 7 number columns sharing the rest.
     cols_html = "<colgroup>" + '<col style="width:4%"><col style="width:9%"><col style="width:17%">' \
         + '<col style="width:10%">' * len(report.format.table3_columns) + "</colgroup>"
-    return f'<table class="official t3">{cols_html}{cells_html(table3_cells(report), annotate)}</table>'
+    return (f'<table class="official t3">{caption_html(report, "三")}{cols_html}'
+            f'{cells_html(table3_cells(report), annotate, head=3)}</table>')
 
 
 def table4_html(report: Report, annotate: Annotate | None = None) -> str:
-    return f'<table class="official t4">{cells_html(table4_cells(report), annotate)}</table>'
+    return (f'<table class="official t4">{caption_html(report, "四")}'
+            f'{cells_html(table4_cells(report), annotate, head=3)}</table>')
 
 
 def narrative_html(text: str) -> str:
