@@ -231,11 +231,23 @@ def _prose(region: rows.Region, result: tables.TableResult) -> list[Line]:
         text = narrative.line_text(line)
         if not chunks or len(key(text)) < 6:
             continue
-        labelish = sum(1 for c in chunks if known.is_noise(c.key))
+        labelish = sum(1 for c in chunks if known.is_noise(c.key) or _label_pieces(c.key, known))
         if labelish * 2 >= len(chunks) or (region.has_values(i) and "。" not in text):
             continue
         out.append(line)
     return out
+
+
+def _label_pieces(k: str, known: rows.Matcher) -> bool:
+    """Words made of pieces of labels (「结果结果其他尚未」, 「公益服务其他」: a header printed a line of
+    each column at a time), read greedily two characters or more at a time; a sentence is not."""
+    pos = 0
+    while pos < len(k):
+        step = next((n for n in range(len(k) - pos, 1, -1) if known.is_noise(k[pos:pos + n])), 0)
+        if not step:
+            return False
+        pos += step
+    return len(k) >= 4
 
 
 def _known_labels() -> set[str]:

@@ -74,7 +74,7 @@ def from_text(text: str, kind: str, name: str = "") -> Document:
     if is_markdown(text):
         return markdown_document(text, kind or "PDF 转换器生成的 Markdown / Markdown from a PDF converter", name)
     notes = []
-    text, wrapped = unwrap(text)
+    text, wrapped = unwrap(text) if not kind else (text, False)  # what pdftotext gave just now is not wrapped
     if wrapped:
         notes.append("文本按固定宽度折行，折断的行已接回 / the text was hard-wrapped at a fixed width; cut lines "
                      "were joined again")

@@ -43,6 +43,13 @@ def unwrap(text: str) -> tuple[str, bool]:
     filled = sum(1 for line in lines if line.strip())
     if width < 8 or cut < MIN_WRAPPED or cut * WRAPPED_SHARE < filled:
         return text, False
+    if columned(text):
+        # PDF text: justified Chinese lines are often all of one length. A wrap shows where it cut a
+        # table: lines ending in the space between two columns, or between two numbers of a row.
+        split = sum(1 for a, b in zip(lines, lines[1:]) if len(a) == width and b
+                    and (a[-1] == " " or (a.rstrip()[-1:].isdigit() and b.lstrip()[:1].isdigit())))
+        if split < MIN_WRAPPED:
+            return text, False
     out, current = [], ""
     for line in lines:
         current += line
@@ -52,6 +59,12 @@ def unwrap(text: str) -> tuple[str, bool]:
     if current:
         out.append(current)
     return "\n".join(out), True
+
+
+def columned(text: str) -> bool:
+    from .document import is_layout
+
+    return is_layout(text)
 
 
 def is_flat(line: str) -> bool:
