@@ -21,6 +21,7 @@ from .labels import ABBREVIATED, EXTRA, TYPO, essential, key, similar, variants
 GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])\s*(?P<digits>[0-9０-９][0-9０-９\s.．,，]*)$")
 MAX_LABEL_LINES = 8  # a label wrapped over more lines than this is not one label
 FUZZY_SCORE = 0.75  # how like its official label a misspelt label must be
+MAX_REORDER_CHUNKS = 3000  # a table's pieces looked through again out of order (a table has a few hundred)
 MAX_FUZZY_CHUNKS = 120  # unclaimed label pieces between a missing row's neighbours; more is not a table row's gap
 
 
@@ -119,12 +120,10 @@ def pair_label_column(lines: list[Line]) -> list[Line]:
 
 
 def _run(lines: list[Line], start: int, fits) -> list[Line]:
-    run = []
-    for line in lines[start:]:
-        if line.blank or not fits(line):
-            break
-        run.append(line)
-    return run
+    end = start
+    while end < len(lines) and not lines[end].blank and fits(lines[end]):
+        end += 1
+    return lines[start:end]
 
 
 def merge_cell_runs(lines: list[Line]) -> list[Line]:
@@ -240,7 +239,7 @@ class Matcher:
                 pos = match.chunks[-1] + 1
         # A table cut into pieces may come in another order (a converter's Markdown puts a piece's rows
         # where its page put them): a label missed in order is looked for, spelt out, anywhere unclaimed.
-        for spec in specs:
+        for spec in specs if len(self.chunks) <= MAX_REORDER_CHUNKS else ():
             if spec.name not in found:
                 match = self.find(spec, 0)
                 if match:

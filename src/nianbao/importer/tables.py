@@ -19,6 +19,7 @@ from .labels import Notes, header_labels, key, variants
 from .rows import ORPHAN, Cells, Matcher, Placer, Region, RowSpec, Token, place_orphans, seen_text, fit, row_values
 
 T2, T3, T4 = (t.name for t in formats.TABLES)
+MAX_UNRECOGNISED = 30  # unrecognised rows said one by one; more are counted (a table has ~30 rows)
 
 
 def gap(table: str, row: str, column: str, text: str, reason: str) -> dict:
@@ -92,12 +93,16 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
             row.append(value)
         result.cells[spec.name] = row
     _note_header_variants(region, headers, table, notes)  # after the rows: their examples come first
-    used_lines += [i for i in region.values if region.has_values(i) and i not in region.unclaimed]
+    unclaimed = set(region.unclaimed)
+    used_lines += [i for i in region.values if region.has_values(i) and i not in unclaimed]
     if used_lines:
         result.first, result.last = min(used_lines), max(used_lines)
-    for i in region.unclaimed:
+    for i in region.unclaimed[:MAX_UNRECOGNISED]:
         labels = " ".join(c.text for _, c in region.on_line(i))
         notes.remark(f"{table}：未识别的一行，未读取 / unrecognised row, not read: {labels} {seen_text(region, [i])}".rstrip())
+    if len(region.unclaimed) > MAX_UNRECOGNISED:
+        more = len(region.unclaimed) - MAX_UNRECOGNISED
+        notes.remark(f"{table}：另有 {more} 行未识别，未读取 / {more} more unrecognised row(s), not read")
     return result
 
 
