@@ -97,3 +97,11 @@ def test_without_a_pinyin_package_the_id_is_asked_for(project, tmp_path):
     assert done.returncode == 1
     assert "未安装拼音包（pypinyin）" in done.stdout and "give --agency-id" in done.stdout
     assert not list((project / "data").glob("*/pingtan*"))
+
+
+def test_a_broken_link_in_the_folder_is_listed_as_refused(project, tmp_path, capsys):
+    reports = folder(tmp_path, "jiaozuo-jyj-2021.txt", junk=False)
+    (reports / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert main(["import", str(reports), "--check"]) == 1
+    rows = rows_of(capsys.readouterr().out)
+    assert rows["gone.txt"][7].startswith("拒绝 refused: 找不到文件") and rows["jiaozuo-jyj-2021.txt"][7].startswith("已核对")

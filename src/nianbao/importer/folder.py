@@ -69,7 +69,8 @@ def files_of(targets: list[str | Path]) -> tuple[list[Path], list[Path]]:
     files, hidden = [], []
     for target in map(Path, targets):
         if target.is_dir():
-            for path in sorted(p for p in target.rglob("*") if p.is_file()):
+            # Every entry but a folder: a broken link or a pipe is refused with its reason, not passed over.
+            for path in sorted(p for p in target.rglob("*") if p.is_symlink() or not p.is_dir()):
                 rel = path.relative_to(target).parts
                 (hidden if any(part.startswith(".") for part in rel) else files).append(path)
         else:
@@ -178,6 +179,8 @@ def import_many(targets: list[str | Path], *, root: Path | None = None, agency_i
             owners.setdefault(ident, report.agency)
         except NianbaoError as error:
             outcome.refused = f"{printable(error.zh, lines=True)} / {printable(error.en, lines=True)}"
+        except OSError as error:  # unreadable (permissions, a file gone meanwhile): this file, not the run
+            outcome.refused = f"无法读取 / cannot be read: {printable(error.strerror or str(error), lines=True)}"
     return outcomes, hidden
 
 
