@@ -141,3 +141,27 @@ def test_markdown_with_html_tables_reads_like_pipe_tables(tmp_path):
     assert report.agency == "上海市人民政府办公厅"  # not 「正文」, the converter's word above the title
     assert report.table3 == SHANGHAI_2025_TABLE3 and report.table4 == SHANGHAI_2025_TABLE4
     assert sorted(g["row"] for g in report.gaps) == ["行政规范性文件", "规章"]
+
+
+def test_a_row_cut_at_a_page_break_is_joined_back(tmp_path):
+    from test_importer import HUAIAN_TABLE3
+
+    text = label_column_markdown(HUAIAN_TABLE3)
+    # Rebuild as label-and-numbers rows, with 无法提供.1 cut after its second number, a caption between.
+    from nianbao.model.formats import FORMAT_2021
+
+    rows = []
+    for r in FORMAT_2021.table3_rows:
+        cells = [r.label, *map(str, HUAIAN_TABLE3[r.key])]
+        if r.key == "无法提供.1":
+            rows += ["| " + " | ".join(cells[:3]) + " |", "", "## 表三：收到和处理政府信息公开申请情况",
+                     "| " + " | ".join(cells[3:]) + " |", "|---|---|---|---|---|"]
+        else:
+            rows.append("| " + " | ".join(cells) + " |")
+    head, rest = text.split("| 一、本年新收", 1)
+    tail = rest.split("\n\n四、", 1)[1]
+    path = tmp_path / "cut.md"
+    path.write_text(head + "\n".join(rows) + "\n\n四、" + tail, encoding="utf-8")
+    report = read_any(path)
+    assert report.table3 == HUAIAN_TABLE3 and report.gaps == []
+    assert "接回此行" in "\n".join(import_notes(report))

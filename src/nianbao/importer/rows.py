@@ -449,6 +449,33 @@ def place_orphans(region: Region, matches: dict[str, RowMatch], values: dict[str
     return placed
 
 
+CONTINUED = ("一行的数字在分页处断开，下一页的剩余数字接回此行 / a row's numbers broken at a page: the rest, on the "
+             "next piece of the table, joined back")
+
+
+def join_broken_rows(region: Region, values: dict[str, Cells], specs: list[RowSpec], matcher: Matcher) -> list[str]:
+    """A row of cells short of numbers whose next line is numbers without a label, exactly as many as
+    it lacks (a converter cut the row where the page broke): the two are one row. The rows joined."""
+    joined = []
+    for spec in specs:
+        cells = values.get(spec.name)
+        if cells is None or cells.tokens is None or cells.line is None or region.lines[cells.line].cells is None:
+            continue
+        filled = [t for t in cells.tokens if t.text.strip()]
+        if not filled or len(filled) >= spec.size or len(filled) != len(cells.tokens):
+            continue
+        nxt = _next_filled(region, cells.line, 1)
+        if (nxt is None or nxt not in region.unclaimed or region.lines[nxt].cells is None
+                or any(True for _ in region.on_line(nxt))):
+            continue
+        rest = region.values[nxt]
+        if len(rest) == spec.size - len(filled) and all(t.text.strip() for t in rest):
+            values[spec.name] = Cells(filled + rest, seen_text(region, [cells.line, nxt]), line=cells.line)
+            region.unclaimed.remove(nxt)
+            joined.append(spec.name)
+    return joined
+
+
 def _without_numbers(region: Region, match: RowMatch | None, cells: Cells | None) -> bool:
     """A row not found, or found as a label with no cell at all on its lines (its numbers stand
     elsewhere), or with numbers on several lines that are not all its own."""

@@ -16,7 +16,7 @@ from ..model.formats import COUNT, Format
 from .cells import parse_cell
 from .digits import RUN_TOGETHER, RunRow, candidates_shown, shown, unrun
 from .labels import Notes, header_labels, key, variants
-from .rows import ORPHAN, Cells, Matcher, Placer, Region, RowSpec, Token, place_orphans, seen_text, fit, row_values
+from .rows import CONTINUED, ORPHAN, Cells, Matcher, Placer, Region, RowSpec, Token, join_broken_rows, place_orphans, seen_text, fit, row_values
 
 T2, T3, T4 = (t.name for t in formats.TABLES)
 MAX_UNRECOGNISED = 30  # unrecognised rows said one by one; more are counted (a table has ~30 rows)
@@ -45,6 +45,8 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
     matches = matcher.find_all(specs)
     values = row_values(region, matches, specs, matcher)
     orphans = place_orphans(region, matches, values, specs, matcher) if not region.layout else []
+    for name in join_broken_rows(region, values, specs, matcher) if not region.layout else []:
+        notes.tolerate(table, CONTINUED, f"{next(s.full for s in specs if s.name == name)}：{values[name].seen}")
     placer = None
     if region.layout and placer_labels:
         placer = Placer(region, placer_labels)
