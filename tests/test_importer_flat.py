@@ -223,3 +223,15 @@ def test_a_report_on_a_few_lines_one_a_section_reads_the_same(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     a, b = read_any(path), read_any(PINGTAN)
     assert (a.table2, a.table3, a.table4, a.sections, a.preamble) == (b.table2, b.table3, b.table4, b.sections, b.preamble)
+
+
+def test_a_preamble_listing_the_sections_is_not_taken_for_their_headings(tmp_path):
+    said = ("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、因政府信息公开申请行政复议、提起行政诉讼的情况、"
+            "政府信息公开工作存在的主要问题及改进情况和其他需要报告的事项等六个部分。")
+    listed = ("本报告包括：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；四、政府信息公开行政复议、行政诉讼情况；"
+              "五、存在的主要问题及改进情况；六、其他需要报告的事项。")
+    path = tmp_path / "listed.txt"
+    path.write_text(PINGTAN.read_text(encoding="utf-8").replace(said, listed), encoding="utf-8")
+    a, b = read_any(path), read_any(PINGTAN)
+    assert (a.table2, a.table3, a.table4, a.sections) == (b.table2, b.table3, b.table4, b.sections)
+    assert listed in a.preamble

@@ -31,6 +31,7 @@ MIN_WRAPPED = 5  # lines cut at the same width before a text counts as hard-wrap
 WRAPPED_SHARE = 20  # and at least one line in this many (a text written by hand has one or two at its widest)
 HEADING_FUZZY = 0.7  # how like its template heading a heading found mid-line must be (when not contained)
 CN_NUMERAL = "一二三四五六七八九十百零〇"
+LISTED = re.compile(r"[\s；;，,。、和及]{0,3}[（(]?[一二三四五六七][）)]?\s*[、.．]")  # the next heading right after
 _SENTENCE = re.compile(r"[\s\u3000]+")
 
 
@@ -144,6 +145,7 @@ def _headings(line: str) -> list[tuple[int, int]]:
 
 def _heading_hits(line: str) -> list[tuple[tuple[int, int], str]]:
     out, pos = [], 0
+    listed: set[int] = set()  # where an item of a list of the headings ended
     for section in formats.SECTIONS:
         want = key(section.heading.split("、", 1)[1])
         for match in re.finditer(rf"{section.number}\s*[、.．]", line[pos:]):
@@ -151,6 +153,10 @@ def _heading_hits(line: str) -> list[tuple[tuple[int, int], str]]:
             if start > 0 and (line[start - 1] in CN_NUMERAL or line[start - 1] == "第"):
                 continue
             end = _heading_end(line, pos + match.end(), want)
+            # 「一、总体情况；二、主动公开…；六、其他需要报告的事项」: the preamble listing the sections
+            if end and (LISTED.match(line, end) or any(0 <= start - e <= 3 for e in listed)):
+                listed.add(end)
+                continue
             if end:
                 out.append(((start, end), section.number))
                 pos = end
