@@ -105,3 +105,10 @@ def test_a_broken_link_in_the_folder_is_listed_as_refused(project, tmp_path, cap
     assert main(["import", str(reports), "--check"]) == 1
     rows = rows_of(capsys.readouterr().out)
     assert rows["gone.txt"][7].startswith("拒绝 refused: 找不到文件") and rows["jiaozuo-jyj-2021.txt"][7].startswith("已核对")
+
+
+def test_inferred_cells_are_counted_apart_and_their_rules_not_checkable(project, capsys):
+    assert main(["import", str(SAMPLES / "pingtan-gwh-2021.txt"), "--check", "--assume-row-sums"]) == 1
+    row = rows_of(capsys.readouterr().out)["pingtan-gwh-2021.txt"]
+    assert row[4:7] == ["154", "3", "43"]  # read by the format / gaps (行政规范性文件) / inferred from the sums
+    assert "推定的行有规则无法核对" in row[7]

@@ -36,15 +36,17 @@ class Outcome:
     refused: str = ""  # why (zh / en)
     errors: int = 0  # with check: the rules' errors and warnings
     warnings: int = 0
+    unchecked: bool = False  # with check: rules not checkable for inferred rows
     notes: list[str] = field(default_factory=list)
 
     def counts(self) -> tuple[int, int, int]:
         """Cells read, cells left as gaps, cells inferred (--assume-row-sums)."""
         if self.report is None:
             return 0, 0, 0
-        read = sum(1 for t in formats.TABLES for row in getattr(self.report, t.key).values() for c in row
-                   if c is not None)
-        return read, gap_cells(self.report), inferred_cells(self.report)
+        filled = sum(1 for t in formats.TABLES for row in getattr(self.report, t.key).values() for c in row
+                     if c is not None)
+        inferred = inferred_cells(self.report)
+        return filled - inferred, gap_cells(self.report), inferred
 
 
 def gap_cells(report: Report) -> int:
@@ -169,6 +171,7 @@ def import_many(targets: list[str | Path], *, root: Path | None = None, agency_i
             if check:
                 validation = run_rules(report)
                 outcome.errors, outcome.warnings = len(validation.errors), len(validation.warnings)
+                outcome.unchecked = bool(validation.not_checkable)
                 continue
             target = paths.source_path(root, report.year, ident)
             paths.check_inside(target.parent, root / "data")
@@ -197,6 +200,8 @@ def table(outcomes: list[Outcome], hidden: list[Path], check: bool) -> str:
             result = f"拒绝 refused: {o.refused}"
         elif check:
             result = f"已核对 checked: {o.errors} 个错误 errors, {o.warnings} 个警告 warnings（未写入 nothing written）"
+            if o.unchecked:
+                result += "；推定的行有规则无法核对 / rules not checkable for the inferred rows"
         else:
             result = f"已写入 written: {o.written}"
         cells = [printable(o.file), printable(r.agency) if r else "", str(r.year) if r else "",
