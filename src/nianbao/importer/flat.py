@@ -10,7 +10,8 @@ between the site's links. Nothing is dropped here: the cut pieces go on to the o
 leaves out page furniture and says so.
 
 Text hard-wrapped at a fixed width (a terminal, an archiver) is unwrapped first: a line exactly as long
-as the longest was cut, and is joined to the next one.
+as the longest was cut, and is joined to the next one; PDF text only when the wrap cut its tables (its
+justified lines are often of one length).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import unicodedata
 
 from ..model import formats
 from .labels import essential, key, similar
-from .document import PAGE_NUMBER
+from .document import PAGE_NUMBER, is_layout
 from .narrative import PUBLISHED
 
 TITLE_END = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?报告(?:[（(][^）)]{0,12}[）)])?")
@@ -44,7 +45,7 @@ def unwrap(text: str) -> tuple[str, bool]:
     filled = sum(1 for line in lines if line.strip())
     if width < 8 or cut < MIN_WRAPPED or cut * WRAPPED_SHARE < filled:
         return text, False
-    if columned(text):
+    if is_layout(text):
         # PDF text: justified Chinese lines are often all of one length. A wrap shows where it cut a
         # table: lines ending in the space between two columns, or between two numbers of a row.
         split = sum(1 for a, b in zip(lines, lines[1:]) if len(a) == width and b
@@ -60,12 +61,6 @@ def unwrap(text: str) -> tuple[str, bool]:
     if current:
         out.append(current)
     return "\n".join(out), True
-
-
-def columned(text: str) -> bool:
-    from .document import is_layout
-
-    return is_layout(text)
 
 
 def is_flat(line: str) -> bool:
