@@ -235,3 +235,14 @@ def test_a_preamble_listing_the_sections_is_not_taken_for_their_headings(tmp_pat
     a, b = read_any(path), read_any(PINGTAN)
     assert (a.table2, a.table3, a.table4, a.sections) == (b.table2, b.table3, b.table4, b.sections)
     assert listed in a.preamble
+
+
+def test_full_width_digits_run_together_read_and_add_up_the_same(tmp_path):
+    text = PINGTAN.read_text(encoding="utf-8")
+    start, end = text.index("二、主动公开政府信息情况"), text.index("五、存在的主要问题")
+    wide = text[start:end].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    path = tmp_path / "wide.txt"
+    path.write_text(text[:start] + wide + text[end:], encoding="utf-8")
+    for assume in (False, True):
+        a, b = read_any(path, assume_row_sums=assume), read_any(PINGTAN, assume_row_sums=assume)
+        assert (a.table2, a.table3, a.table4, len(a.gaps)) == (b.table2, b.table3, b.table4, len(b.gaps)), assume

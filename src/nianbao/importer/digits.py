@@ -16,6 +16,7 @@ costs milliseconds: past the bound the row is a gap saying there are more splits
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..model.formats import COUNT, DELTA, MONEY
@@ -51,7 +52,7 @@ def runs_of(texts: list[str]) -> list[str] | None:
             return None  # a blank cell that survived: the cells were separated, nothing is run together
         if not RUN.match(text):
             return None
-        out.append(text)
+        out.append(unicodedata.normalize("NFKC", text))  # full-width digits: sums and splits in one alphabet
     return out or None
 
 

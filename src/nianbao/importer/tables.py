@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..model import formats
 from ..model.formats import COUNT, Format
 from .cells import parse_cell
-from .digits import RUN_TOGETHER, RunRow, candidates_shown, shown, unrun
+from .digits import RUN_TOGETHER, RunRow, candidates_shown, runs_of, shown, unrun
 from .labels import Notes, header_labels, key, variants
 from .rows import CONTINUED, ORPHAN, Cells, Matcher, Placer, Region, RowSpec, Token, join_broken_rows, place_orphans, seen_text, fit, row_values
 
@@ -80,7 +80,7 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
             elif splits:
                 result.cells[spec.name] = [None] * spec.size
                 result.gaps.append({**gap(table, spec.full, "", cells.seen, why), "candidates": candidates_shown(splits)})
-                result.runs.append(RunRow(table, [spec.name], [spec.full], [t.strip() for t in texts],
+                result.runs.append(RunRow(table, [spec.name], [spec.full], runs_of(texts),
                                           kinds[spec.name], sums, splits))
                 continue
         if cells.tokens is None:
@@ -256,7 +256,7 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
                 result.gaps.append({**gap(T4, g.label, "", seen, why),
                                     "candidates": candidates_shown(splits, n * width, width)})
             result.runs.append(RunRow(T4, [g.key for g in groups], [g.label for g in groups],
-                                      [t.strip() for t in texts], [COUNT] * size, sums, splits))
+                                      runs_of(texts), [COUNT] * size, sums, splits))
             return result
     if tokens is None:
         for g in groups:
