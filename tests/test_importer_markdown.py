@@ -165,3 +165,16 @@ def test_a_row_cut_at_a_page_break_is_joined_back(tmp_path):
     report = read_any(path)
     assert report.table3 == HUAIAN_TABLE3 and report.gaps == []
     assert "接回此行" in "\n".join(import_notes(report))
+
+
+def test_pipe_tables_without_outer_pipes_read_the_same(tmp_path):
+    import re
+
+    text = SHANGHAI_MD.read_text(encoding="utf-8")
+    bare = "\n".join(re.sub(r"^\|\s?(.*?)\s?\|$", r"\1", line) if line.startswith("|") else line
+                     for line in text.split("\n"))
+    path = tmp_path / "bare.md"
+    path.write_text(bare, encoding="utf-8")
+    report = read_any(path)
+    assert report.table3 == SHANGHAI_2025_TABLE3 and report.table4 == SHANGHAI_2025_TABLE4
+    assert sorted(g["row"] for g in report.gaps) == ["行政规范性文件", "规章"]

@@ -238,16 +238,22 @@ def _prose(region: rows.Region, result: tables.TableResult) -> list[Line]:
     return out
 
 
+MAX_PIECED = 60  # a header's pieces run together are short; a longer word is not looked into (time)
+MAX_PIECE = 12  # the longest piece tried at a time
+
+
 def _label_pieces(k: str, known: rows.Matcher) -> bool:
     """Words made of pieces of labels (「结果结果其他尚未」, 「公益服务其他」: a header printed a line of
     each column at a time), read greedily two characters or more at a time; a sentence is not."""
+    if not 4 <= len(k) <= MAX_PIECED:
+        return False
     pos = 0
     while pos < len(k):
-        step = next((n for n in range(len(k) - pos, 1, -1) if known.is_noise(k[pos:pos + n])), 0)
+        step = next((n for n in range(min(len(k) - pos, MAX_PIECE), 1, -1) if known.is_noise(k[pos:pos + n])), 0)
         if not step:
             return False
         pos += step
-    return len(k) >= 4
+    return True
 
 
 def _known_labels() -> set[str]:

@@ -37,7 +37,7 @@ def is_markdown(text: str) -> bool:
     if MD_HEADING.search(text) and HTML_TABLE.search(text):
         return True
     lines = text.split("\n")
-    delimiters = sum(1 for line in lines if DELIMITER.match(line) and "|" in line)
+    delimiters = sum(1 for line in lines if DELIMITER.match(line.strip()) and "|" in line)
     return delimiters >= 2 or any(DELIMITER.match(b) and "|" in b and PIPE_ROW.match(a) for a, b in zip(lines, lines[1:]))
 
 
@@ -64,13 +64,14 @@ def markdown_document(text: str, kind: str, name: str) -> Document:
     dropped: list[str] = []
     words: list[str] = []  # wrapped lines of words waiting to be joined
     width = _width(raw)
+    bare = _bare_rows(raw)
 
     def flush():
         if words:
             lines.append(Line("".join(_joined(words))))
             words.clear()
 
-    for line in raw:
+    for n, line in enumerate(raw):
         stripped = line.strip()
         if not stripped:
             flush()
@@ -78,7 +79,7 @@ def markdown_document(text: str, kind: str, name: str) -> Document:
             continue
         if DELIMITER.match(stripped) and "|" in stripped:
             continue
-        if PIPE_ROW.match(stripped):
+        if PIPE_ROW.match(stripped) or n in bare:
             flush()
             cells = [_plain(c) for c in stripped.strip().strip("|").split("|")]
             cells = ["" if PLACEHOLDER_HEADER.match(c) else c for c in cells]
@@ -105,6 +106,22 @@ def markdown_document(text: str, kind: str, name: str) -> Document:
         doc.notes.append(f"略去转换器加的表格标题 {len(dropped)} 处 / left out {len(dropped)} table caption(s) the "
                          f"converter added: {shown[:80]}")
     return doc
+
+
+def _bare_rows(raw: list[str]) -> set[int]:
+    """Rows of pipe tables written without the outer pipes (「a | b」 over 「--- | ---」, as GFM allows):
+    the lines holding a pipe next to such a delimiter row, up and down to a line without one."""
+    out: set[int] = set()
+    for n, line in enumerate(raw):
+        stripped = line.strip()
+        if not (DELIMITER.match(stripped) and "|" in stripped) or stripped.startswith("|"):
+            continue
+        for step in (-1, 1):
+            m = n + step
+            while 0 <= m < len(raw) and "|" in raw[m] and not (DELIMITER.match(raw[m].strip())):
+                out.add(m)
+                m += step
+    return out
 
 
 def _plain(text: str) -> str:
