@@ -3,7 +3,9 @@ table sections full of label-like words and numbers that match no row (every row
 and fuzzily matched, across all of it). Run by hand: python benchmarks/import_worst_case.py [MB ...]
 
 Before issue 6 this took 185 s for 0.8 MB (quadratic); it should grow linearly, ~4 s per MB, and
-stay under the importer's 8 MB cap for text (nianbao.importer.MAX_TEXT_BYTES).
+stay under the importer's 8 MB cap for text (nianbao.importer.MAX_TEXT_BYTES). A flattened report
+whose every row of tables 三 and 四 is 30 digits run together is read first: the search for splits is
+bounded (importer.digits), so it takes seconds, not the hours of trying every split.
 """
 from __future__ import annotations
 
@@ -32,6 +34,31 @@ def worst_case(megabytes: float, seed: int = 1) -> str:
     return "\n".join(parts) + "\n"
 
 
+def run_together(seed: int = 1) -> str:
+    """Every row of tables 三 and 四 as 30 digits run together (the search for splits at its bound),
+    the row labels from the format declaration."""
+    from nianbao.model.formats import FORMAT_2021
+
+    rng = random.Random(seed)
+    digits = lambda: "".join(str(rng.randrange(1, 10)) for _ in range(30))  # noqa: E731
+    table3 = "".join(f"{r.label}{digits()}" for r in FORMAT_2021.table3_rows)
+    parts = ["某局2021年政府信息公开工作年度报告", HEADINGS[0], "文字。", HEADINGS[1], "文字。", HEADINGS[2], table3,
+             HEADINGS[3], "总计" + digits(), HEADINGS[4], "文字。", HEADINGS[5], "文字。"]
+    return "".join(parts) * 1 + "\n"
+
+
+def main_run_together() -> None:
+    """The flattened report above, read plainly and with --assume-row-sums."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "run-together.txt"
+        path.write_text(run_together(), encoding="utf-8")
+        for assume in (False, True):
+            start = time.perf_counter()
+            report = read_any(path, assume_row_sums=assume)
+            print(f"run-together rows of 30 digits{' --assume-row-sums' if assume else ''}: "
+                  f"{time.perf_counter() - start:5.1f} s, {len(report.gaps)} gaps")
+
+
 def main(sizes: list[float]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for mb in sizes:
@@ -48,4 +75,5 @@ def main(sizes: list[float]) -> None:
 
 
 if __name__ == "__main__":
+    main_run_together()
     main([float(a) for a in sys.argv[1:]] or [0.25, 1, 4])

@@ -21,6 +21,18 @@ def test_rendered_sample_html_and_pdf_import_back_to_their_source(rendered_sampl
         assert back.gaps == []
 
 
+def test_the_pdfs_text_saved_as_a_file_is_not_taken_for_hard_wrapped_text(rendered_sample, tmp_path):
+    # Its justified Chinese lines are mostly of one length, as a hard wrap's would be; its tables are not cut.
+    import subprocess
+
+    text = tmp_path / "report.txt"
+    subprocess.run(["pdftotext", "-layout", str(rendered_sample.out_dir / "report.pdf"), str(text)], check=True)
+    back = read_any(text)
+    source = sources.load_report(ROOT / "data" / "2021" / "jiaozuo-jyj.yaml")
+    assert (back.table2, back.table3, back.table4, back.gaps) == (source.table2, source.table3, source.table4, [])
+    assert "hard-wrapped" not in back.source
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     """上海 2019 and 淮安 2024 imported from the samples, laid out as nianbao lays out a report and

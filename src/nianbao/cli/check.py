@@ -40,5 +40,6 @@ def as_text(validation) -> str:
         where = "·".join(str(gap[k]) for k in ("table", "row", "column") if gap.get(k))
         lines.append(f"未能确认 / not read with confidence: {where}「{gap.get('text', '')}」{gap.get('reason', '')}")
     lines += [f"导入时 / on import: {note}" for note in validation.import_notes]
+    lines += [f"无法核对 / not checkable: {note}" for note in validation.not_checkable]
     lines += [f"注：{note}" for note in validation.notes]
     return "\n".join(lines) + "\n"

@@ -56,13 +56,14 @@ def too_large(path: Path, size: int, limit: int, what: tuple[str, str]) -> Nianb
                   f"the file is {size / 2**20:.1f} MB, over the {limit // 2**20} MB limit for {what[1]}")
 
 
-def read_any(path: str | Path) -> Report:
+def read_any(path: str | Path, assume_row_sums: bool = False) -> Report:
     """A Report from a source YAML, or from a published report file (imported in memory).
-    Cells the importer could not read with confidence are listed in report.gaps."""
+    Cells the importer could not read with confidence are listed in report.gaps; assume_row_sums
+    (for a published report) fills in run-together cells the tables' own sums decide, said as inferred."""
     path = Path(path)
     if path.suffix.lower() in SOURCE_SUFFIXES:
         return load_report(path)
-    return import_report(path)
+    return import_report(path, assume_row_sums)
 
 
 def read_document(path: Path) -> Document:
@@ -105,8 +106,9 @@ def read_document(path: Path) -> Document:
                      f"at offset {nul})")
     lowered = raw.lower()
     head = lowered[:2048].lstrip()
-    if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html", b"<?xml")) \
-            or b"<table" in lowered or b"<p" in head:
+    markdown = path.suffix.lower() in (".md", ".markdown")  # a converter's Markdown may hold HTML tables
+    if not markdown and (path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html", b"<?xml"))
+                         or b"<table" in lowered or b"<p" in head):
         from .html import html_document
 
         return html_document(raw, path)
@@ -116,12 +118,12 @@ def read_document(path: Path) -> Document:
         raise too_large(path, size, MAX_TEXT_BYTES, ("文本", "a text file"))
     text = decode_text(raw, str(path))
     doc = from_text(text, "", path.name)
-    doc.kind = ("PDF 版式文本（pdftotext -layout）/ PDF layout text (pdftotext -layout)" if doc.layout
-                else "网页复制的纯文本 / plain text copied from a web page")
+    doc.kind = doc.kind or ("PDF 版式文本（pdftotext -layout）/ PDF layout text (pdftotext -layout)" if doc.layout
+                            else "网页复制的纯文本 / plain text copied from a web page")
     return doc
 
 
-def import_report(path: str | Path) -> Report:
+def import_report(path: str | Path, assume_row_sums: bool = False) -> Report:
     """A published report read into a Report (nothing written)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":  # the workbook agencies fill in (nianbao template)
@@ -129,19 +131,20 @@ def import_report(path: str | Path) -> Report:
         return read_workbook(path)
     from .build import build_report
 
-    report = build_report(read_document(path), str(path))
+    report = build_report(read_document(path), str(path), assume_row_sums)
     report.path = str(path)
     return report
 
 
-def import_file(path: str | Path, agency_id: str, *, root: Path | None = None, force: bool = False) -> tuple[Path, Report]:
+def import_file(path: str | Path, agency_id: str, *, root: Path | None = None, force: bool = False,
+                assume_row_sums: bool = False) -> tuple[Path, Report]:
     """Import a published report and write it as data/<year>/<agency_id>.yaml (atomically).
     An existing file is kept unless force is true."""
     agency_id = paths.check_agency_id(agency_id)
     path = Path(path)
     if path.suffix.lower() in SOURCE_SUFFIXES:
         raise UsageError(f"{path} 已是源数据（YAML），无需导入", f"{path} is already source data (YAML); nothing to import")
-    report = import_report(path)
+    report = import_report(path, assume_row_sums)
     root = Path(root) if root else paths.project_dir()
     target = paths.source_path(root, report.year, agency_id)
     paths.check_inside(target.parent, root / "data")  # e.g. data/<year> a link to elsewhere

@@ -17,7 +17,9 @@ from .narrative import Heading
 TABLE_SECTIONS = dict(zip((t.number for t in formats.TABLES), (tables.read_table2, tables.read_table3, tables.read_table4)))
 
 
-def build_report(doc: Document, file: str) -> Report:
+def build_report(doc: Document, file: str, assume_row_sums: bool = False) -> Report:
+    """assume_row_sums: choose the split of run-together cells that the table's own sums allow
+    (importer.infer), the chosen cells said as inferred."""
     notes = Notes()
     # The six headings are the same in every format version, so they can be found before the year is.
     headings = narrative.find_headings(doc, formats.latest(), notes)
@@ -54,18 +56,28 @@ def build_report(doc: Document, file: str) -> Report:
 
     preamble, published = narrative.front_matter(paragraphs(front), notes)
     published = published or next((narrative.published(t) for t in outside if narrative.published(t)), "")
+    # A crawler's header (发布时间: …) above the title, or the page's <meta name="PubDate">.
+    above = [narrative.line_text(line) for line in doc.lines[:max(title.index, 0)]]
+    published = published or next((narrative.published(t) for t in above if narrative.published(t)), "") or doc.published
 
     _check_version(sections_lines, fmt, title.year, notes)
-    data_tables, gaps, options, sections = {}, [], {}, {}
+    data_tables, gaps, options, sections, runs = {}, [], {}, {}, []
     for number, reader in TABLE_SECTIONS.items():
         region = rows.Region(sections_lines.get(number, []), doc.layout, doc.geometry)
         result = reader(region, fmt, notes)
         data_tables[number] = result.cells
         gaps += result.gaps
+        runs += result.runs
+        _lost_heading(fmt, number, region, result, sections_lines, notes)
         options.update(result.options)
         note = paragraphs(_prose(region, result))  # words around a table are that section's note
         if note:
             sections[number] = "\n\n".join(note)
+    if assume_row_sums and runs:
+        from .cells import parse_cell
+        from .infer import assume_row_sums as infer
+
+        infer(fmt, data_tables, gaps, runs, notes, lambda text, kind, table: parse_cell(text, kind, notes, table)[0])
     for number in text_sections:
         lines = sections_lines.get(number, [])
         if number == fmt.sections[-1].number:  # the last section runs into the page's furniture
@@ -92,6 +104,26 @@ def build_report(doc: Document, file: str) -> Report:
         data["gaps"] = gaps
     data["source"] = source_text(doc, notes, gaps)
     return parse_report(data, file)
+
+
+def _lost_heading(fmt, number: str, region: rows.Region, result: tables.TableResult,
+                  sections_lines: dict[str, list[Line]], notes: Notes) -> None:
+    """A text section whose heading was lost (a converter dropped it) right after a table section: the
+    words after the table are that section's, not a note to the table (nothing but the table is
+    between the two headings in the format)."""
+    numbers = [s.number for s in fmt.sections]
+    following = numbers[numbers.index(number) + 1] if number != numbers[-1] else ""
+    if not following or following in sections_lines or result.last is None:
+        return
+    if not next(s for s in fmt.sections if s.number == following).narrative_required:
+        return
+    after = region.lines[result.last + 1:]
+    if not any(narrative.line_text(line) for line in after):
+        return
+    del region.lines[result.last + 1:]
+    sections_lines[following] = after
+    notes.remark(f"第{following}节标题缺失，表格之后的文字记入第{following}节 / the heading of section {following} is "
+                 f"missing: the words after the table are taken as section {following}")
 
 
 def _check_complete(doc: Document, headings: list[Heading], file: str) -> None:
@@ -199,11 +231,29 @@ def _prose(region: rows.Region, result: tables.TableResult) -> list[Line]:
         text = narrative.line_text(line)
         if not chunks or len(key(text)) < 6:
             continue
-        labelish = sum(1 for c in chunks if known.is_noise(c.key))
+        labelish = sum(1 for c in chunks if known.is_noise(c.key) or _label_pieces(c.key, known))
         if labelish * 2 >= len(chunks) or (region.has_values(i) and "。" not in text):
             continue
         out.append(line)
     return out
+
+
+MAX_PIECED = 60  # a header's pieces run together are short; a longer word is not looked into (time)
+MAX_PIECE = 12  # the longest piece tried at a time
+
+
+def _label_pieces(k: str, known: rows.Matcher) -> bool:
+    """Words made of pieces of labels (「结果结果其他尚未」, 「公益服务其他」: a header printed a line of
+    each column at a time), read greedily two characters or more at a time; a sentence is not."""
+    if not 4 <= len(k) <= MAX_PIECED:
+        return False
+    pos = 0
+    while pos < len(k):
+        step = next((n for n in range(min(len(k) - pos, MAX_PIECE), 1, -1) if known.is_noise(k[pos:pos + n])), 0)
+        if not step:
+            return False
+        pos += step
+    return True
 
 
 def _known_labels() -> set[str]:

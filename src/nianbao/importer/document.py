@@ -50,6 +50,7 @@ class Document:
     geometry: object = None  # PDF word boxes (importer.geometry.Geometry) to place numbers beside blank cells
     notes: list[str] = field(default_factory=list)
     cut_off: bool = False  # HTML without its closing </html>: a page saved or downloaded half-way
+    published: str = ""  # the publication date the page's metadata gives (YYYY-MM-DD)
 
 
 def is_layout(text: str) -> bool:
@@ -66,9 +67,28 @@ def is_layout(text: str) -> bool:
 
 
 def from_text(text: str, kind: str, name: str = "") -> Document:
+    from .flat import is_flat, unflatten, unwrap
+    from .markdown import is_markdown, markdown_document
+
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    if is_markdown(text):
+        return markdown_document(text, kind or "PDF 转换器生成的 Markdown / Markdown from a PDF converter", name)
+    notes = []
+    text, wrapped = unwrap(text) if not kind else (text, False)  # what pdftotext gave just now is not wrapped
+    if wrapped:
+        notes.append("文本按固定宽度折行，折断的行已接回 / the text was hard-wrapped at a fixed width; cut lines "
+                     "were joined again")
     if is_layout(text):
-        return Document(layout_lines(text), True, kind, name)
+        if not any(is_flat(line) for line in re.split(r"[\n\f]", text)):
+            return Document(layout_lines(text), True, kind, name, notes=notes)
+        text = text.replace("\f", "\n")  # PDF text with each page on one line: its columns are gone too
+    text, flat = unflatten(text)
+    if flat and not kind:
+        kind = "连成一行的网页文本 / flattened page text (the report on one line)"
+    if flat:
+        notes.append(f"整篇报告连成 {flat} 行（网页“复制文本”或存档），已按节标题和表格行标签切开 / the report came "
+                     f"flattened on {flat} line(s) (a page's copied text or an archive); cut at its section headings "
+                     "and table row labels")
     lines = []
     for raw in text.split("\n"):
         raw = raw.rstrip("\n")
@@ -76,7 +96,7 @@ def from_text(text: str, kind: str, name: str = "") -> Document:
             lines.append(Line(raw, raw.split("\t")))
         else:
             lines.append(Line(raw))
-    return Document(lines, False, kind, name)
+    return Document(lines, False, kind, name, notes=notes)
 
 
 def layout_lines(text: str) -> list[Line]:

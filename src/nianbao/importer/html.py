@@ -53,10 +53,16 @@ class _TreeBuilder(HTMLParser):
         self.skip = 0
         self.title = ""
         self._in_title = False
+        self.meta: dict[str, str] = {}  # <meta name=… content=…> of the page (PubDate, ArticleTitle, …)
 
     def handle_starttag(self, tag, attrs):
         if tag == "title":
             self._in_title = True
+        if tag == "meta":
+            values = {k.lower(): v or "" for k, v in attrs}
+            name = values.get("name") or values.get("property") or ""
+            if name and values.get("content") and name.lower() not in self.meta:
+                self.meta[name.lower()] = " ".join(CONTROL.sub("", values["content"]).split())
         if tag == "body":
             self.skip = 0  # an unclosed <head> ends here
         if self.skip:
@@ -220,8 +226,56 @@ def html_document(raw: bytes, path: Path) -> Document:
         from . import refuse
 
         raise refuse(path, "网页中没有正文文字", "the page has no text")
-    doc = Document(flat.lines, False, "HTML 网页 / HTML page", path.name, head_title=" ".join(CONTROL.sub("", builder.title).split()))
+    doc = Document(unflattened(flat.lines), False, "HTML 网页 / HTML page", path.name,
+                   head_title=" ".join(CONTROL.sub("", builder.title).split()))
+    if len(doc.lines) > len(flat.lines):
+        doc.notes.append("网页正文连成一段，已按节标题和表格行标签切开 / the page's text came as one block; cut at its "
+                         "section headings and table row labels")
+    page_metadata(doc, builder.meta)
     if re.search(r"<html[\s>]", text[:4096], re.I) and not re.search(r"</html\s*>", text[-4096:], re.I):
         doc.cut_off = True
         doc.notes.append("网页没有结束标记 </html>，可能不完整 / the page has no closing </html>: it may be cut off")
     return doc
+
+
+# The metadata Chinese government sites' CMSs put in the page head (the 政府网站 specification's tags).
+META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dcterms.date")
+META_TITLE = ("articletitle", "og:title")
+META_SOURCE = ("contentsource", "sitename")
+
+
+def page_metadata(doc: Document, meta: dict[str, str]) -> None:
+    """The page's own metadata: its publication date (for R38, into options.published), its article
+    title (the title as the page names it: better than <title>, which carries the site's name), its
+    source; each said in the import notes."""
+    said = []
+    date = next((meta[k] for k in META_DATE if meta.get(k)), "")
+    found = re.match(r"\s*(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})", date)
+    if found:
+        doc.published = "-".join((found.group(1), found.group(2).zfill(2), found.group(3).zfill(2)))
+        said.append(f"发布日期 {date}")
+    title = next((meta[k] for k in META_TITLE if meta.get(k)), "")
+    if title:
+        doc.head_title = title
+        said.append(f"标题 {title}")
+    source = next((meta[k] for k in META_SOURCE if meta.get(k)), "")
+    if source:
+        said.append(f"来源 {source}")
+    if said:
+        doc.notes.append("网页元数据 / the page's metadata: " + "；".join(said))
+
+
+def unflattened(lines: list[Line]) -> list[Line]:
+    """A page whose article is one block of text (everything in one <p>): that block cut into lines
+    as flattened text is (importer.flat), each piece in the block's place on the page."""
+    from .flat import LONG_LINE, cut_line, is_flat
+
+    if not any(line.cells is None and is_flat(line.text) for line in lines):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        if line.cells is None and len(line.text) >= LONG_LINE:
+            out += [Line(piece, None, line.page, line.path) for piece in cut_line(line.text)]
+        else:
+            out.append(line)
+    return out

@@ -23,7 +23,7 @@ TITLE_NO_YEAR = re.compile(r"^(?P<before>.*?)(?P<suffix>政府信息公开(?:工
 # Site furniture around an article: print/close links, share buttons, font-size switches, footers.
 FURNITURE = re.compile(r"打印(本页|此页|文章|本文)|[【\[]\s*打印\s*[】\]]|关闭(本页|窗口)|返回顶部|分享到|扫一扫"
                        r"|版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备|【\s*字[体号]|字号[:：]|浏览次数|访问量"
-                       r"|责任编辑|上一篇|下一篇|相关(链接|文章|阅读)")
+                       r"|责任编辑|上一篇|下一篇|相关(链接|文章|阅读)|附件下载|相关附件")
 SENTENCE_END = "。！？；：!?;:）)”"
 
 
@@ -172,8 +172,7 @@ def find_title(doc: Document, end: int, body: str = "") -> Title | None:
     for i in range(end - 1, -1, -1):
         for text in _title_lines(doc, i):
             match = TITLE.match(text)
-            agency = match and TITLE_REST.match(match.group("rest")) and (_agency(match.group("before"))
-                                                                         or _agency(match.group("after")))
+            agency = match and TITLE_REST.match(match.group("rest")) and _either(match)
             if agency:
                 candidates.append(Title(text, agency, int(match.group("year")), i))
                 break
@@ -195,6 +194,13 @@ def find_title_without_year(doc: Document, end: int, body: str) -> Title | None:
         if match and len(text) <= 80 and year and _agency(re.sub(r"年度$", "", match.group("before"))):
             return Title(text, _agency(re.sub(r"年度$", "", match.group("before"))), year, i)
     return None
+
+
+def _either(match: re.Match) -> str:
+    """The agency of a title, before its year (淮安市人民政府2024年…) or after it (2025年上海市…); with
+    words on both sides (「正文」 above a title of the second kind, joined to it), the longer."""
+    before, after = _agency(match.group("before")), _agency(match.group("after"))
+    return max(before, after, key=len) if before and after else before or after
 
 
 def _head_title(doc: Document) -> Title | None:

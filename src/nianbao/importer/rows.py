@@ -18,9 +18,10 @@ from .document import Line
 from .geometry import Geometry, place
 from .labels import ABBREVIATED, EXTRA, TYPO, essential, key, similar, variants
 
-GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])(?P<digits>[0-9０-９][0-9０-９\s]*)$")
+GLUED = re.compile(r"^(?P<label>.*[^\s\d０-９.．,，+\-−－])\s*(?P<digits>[0-9０-９][0-9０-９\s.．,，]*)$")
 MAX_LABEL_LINES = 8  # a label wrapped over more lines than this is not one label
 FUZZY_SCORE = 0.75  # how like its official label a misspelt label must be
+MAX_REORDER_CHUNKS = 3000  # a table's pieces looked through again out of order (a table has a few hundred)
 MAX_FUZZY_CHUNKS = 120  # unclaimed label pieces between a missing row's neighbours; more is not a table row's gap
 
 
@@ -52,7 +53,7 @@ class Region:
 
     def __post_init__(self):
         if not self.layout:
-            self.lines = merge_cell_runs(self.lines)
+            self.lines = merge_cell_runs(pair_label_column(split_rows(self.lines)))
         self._on_line: dict[int, list[int]] = {}  # line → indexes of its chunks (no scan of all chunks per line)
         for i, line in enumerate(self.lines):
             labels, values = split_line(line, self.layout)
@@ -71,6 +72,58 @@ class Region:
 
     def text(self) -> str:
         return "\n".join(line.text if line.cells is None else "\t".join(line.cells) for line in self.lines)
+
+
+def split_rows(lines: list[Line]) -> list[Line]:
+    """A line of cells holding a label after numbers is two rows run together (「…\t0\t2.其他…\t0」:
+    a line break lost): each label starts a row of its own, so no row takes the next one's numbers."""
+    out: list[Line] = []
+    for line in lines:
+        cells = line.cells
+        if cells is None:
+            out.append(line)
+            continue
+        starts = [0] + [i for i in range(1, len(cells)) if cells[i].strip() and not is_value(cells[i])
+                        and any(c.strip() and is_value(c) for c in cells[:i])
+                        and is_value(next(c for c in reversed(cells[:i]) if c.strip()))]
+        for a, b in zip(starts, starts[1:] + [len(cells)]):
+            part = cells[a:b]
+            out.append(Line("\t".join(part), part, line.page, line.path) if len(starts) > 1 else line)
+    return out
+
+
+MIN_LABEL_COLUMN = 3  # rows of a table's label column printed as a table of its own
+
+
+def pair_label_column(lines: list[Line]) -> list[Line]:
+    """A table whose label column came as a table of its own (a converter's Markdown): k rows of
+    cells holding only words, then (blank lines between) k rows holding only numbers, are one table:
+    each label row gets its numbers, in order. Any other count is left as it is."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        labels = _run(lines, i, lambda ln: ln.cells is not None and not any(is_value(c) for c in ln.cells if c.strip()))
+        j = i + len(labels)
+        while j < len(lines) and lines[j].blank:
+            j += 1
+        numbers = _run(lines, j, lambda ln: ln.cells is not None and all(is_value(c) for c in ln.cells if c.strip()))
+        if len(labels) >= MIN_LABEL_COLUMN and len(numbers) == len(labels):
+            for a, b in zip(labels, numbers):
+                cells = [c for c in a.cells if c.strip()] + b.cells
+                out.append(Line("\t".join(cells), cells, a.page, a.path))
+            i = j + len(numbers)
+            continue
+        # Not paired: the whole run goes on as it is (a tail of it is not a label column of its own).
+        out += labels or [lines[i]]
+        i += len(labels) or 1
+    return out
+
+
+def _run(lines: list[Line], start: int, fits) -> list[Line]:
+    end = start
+    while end < len(lines) and not lines[end].blank and fits(lines[end]):
+        end += 1
+    return lines[start:end]
 
 
 def merge_cell_runs(lines: list[Line]) -> list[Line]:
@@ -131,7 +184,7 @@ def split_line(line: Line, layout: bool) -> tuple[list[tuple[int, str]], list[To
 def _unglue(text: str) -> tuple[str, str]:
     """A label with digits stuck to its end (「申请数量230 000023」) → the label and the digits."""
     match = GLUED.match(text)
-    if match and re.search(r"[\u4e00-\u9fff）)]$", match.group("label")):
+    if match and re.search(r"[\u4e00-\u9fff）)”」』]$", match.group("label")):
         return match.group("label"), match.group("digits").strip()
     return text, ""
 
@@ -184,6 +237,14 @@ class Matcher:
                 found[spec.name] = match
                 self.used.update(match.chunks)
                 pos = match.chunks[-1] + 1
+        # A table cut into pieces may come in another order (a converter's Markdown puts a piece's rows
+        # where its page put them): a label missed in order is looked for, spelt out, anywhere unclaimed.
+        for spec in specs if len(self.chunks) <= MAX_REORDER_CHUNKS else ():
+            if spec.name not in found:
+                match = self.find(spec, 0)
+                if match:
+                    found[spec.name] = match
+                    self.used.update(match.chunks)
         # A label with a typo: the unclaimed text between its neighbours that is most like it.
         for n, spec in enumerate(specs):
             if spec.name in found:
@@ -332,6 +393,8 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
                 if i is not None and i not in claimed and i not in covered and region.has_values(i)
                 and all(matcher.is_noise(c.key) and n not in matcher.used
                         for n, c in region.on_line(i))]
+        if near and not region.layout and _in_a_run(region, matcher, near[0], 1 if near[0] > b else -1):
+            near = []  # one of several rows of numbers without labels: which is this row's is not known here
         if near:
             claimed.add(near[0])
             out[spec.name] = Cells(region.values[near[0]], seen_text(region, [near[0]]), line=near[0])
@@ -340,6 +403,94 @@ def row_values(region: Region, matches: dict[str, RowMatch], specs: list[RowSpec
             out[spec.name] = Cells(blank, "")
     region.unclaimed = [i for i in region.values if region.has_values(i) and i not in claimed]
     return out
+
+
+ORPHAN = ("一行数字没有自己的标签（标签在别处），按格式的行序归入此行 / a row of numbers without its label (printed "
+          "elsewhere), placed in this row by the format's order of rows")
+
+
+def place_orphans(region: Region, matches: dict[str, RowMatch], values: dict[str, Cells], specs: list[RowSpec],
+                  matcher: Matcher) -> list[str]:
+    """Lines of numbers no row's label stands beside (a converter split a row's label from its
+    numbers, or lost it) given to the rows without numbers of their own, by the format's order: between
+    two rows that have theirs, as many such lines as such rows, in the same order, each line's words
+    (if any) pieces of the header or of that row's own label. Anything else stays as it was. The rows
+    placed."""
+    anchor = {s.name: values[s.name].line for s in specs
+              if s.name in values and values[s.name].tokens is not None and values[s.name].line is not None}
+    missing = {s.name for s in specs if s.name not in anchor and _without_numbers(region, matches.get(s.name), values.get(s.name))}
+    labels = {s.name: key(s.label) for s in specs if s.name in missing}
+    taken = set(anchor.values())
+    free = [i for i in sorted(region.values) if region.has_values(i) and i not in taken
+            and all(matcher.is_noise(c.key) or any(c.key in k for k in labels.values()) for _, c in region.on_line(i))]
+    order = [s.name for s in specs]
+    placed: list[str] = []
+    n = 0
+    while n < len(order):
+        if order[n] not in missing:
+            n += 1
+            continue
+        m = n
+        while m < len(order) and order[m] in missing:
+            m += 1
+        before = max((anchor[x] for x in order[:n] if x in anchor), default=-1)
+        after = min((anchor[x] for x in order[m:] if x in anchor), default=len(region.lines))
+        lines = [i for i in free if before < i < after]
+        crossed = any(before < line < after for name, line in anchor.items() if name not in order[n:m])
+        rows = order[n:m]
+        if lines and len(lines) == len(rows) and not crossed and all(
+                matcher.is_noise(c.key) or c.key in labels[name] for name, i in zip(rows, lines) for _, c in region.on_line(i)):
+            for name, i in zip(rows, lines):
+                values[name] = Cells(region.values[i], seen_text(region, [i]), line=i)
+                placed.append(name)
+        n = m
+    lines_placed = {values[p].line for p in placed}
+    region.unclaimed = [i for i in region.unclaimed if i not in lines_placed]
+    return placed
+
+
+CONTINUED = ("一行的数字在分页处断开，下一页的剩余数字接回此行 / a row's numbers broken at a page: the rest, on the "
+             "next piece of the table, joined back")
+
+
+def join_broken_rows(region: Region, values: dict[str, Cells], specs: list[RowSpec], matcher: Matcher) -> list[str]:
+    """A row of cells short of numbers whose next line is numbers without a label, exactly as many as
+    it lacks (a converter cut the row where the page broke): the two are one row. The rows joined."""
+    joined = []
+    for spec in specs:
+        cells = values.get(spec.name)
+        if cells is None or cells.tokens is None or cells.line is None or region.lines[cells.line].cells is None:
+            continue
+        filled = [t for t in cells.tokens if t.text.strip()]
+        if not filled or len(filled) >= spec.size or len(filled) != len(cells.tokens):
+            continue
+        nxt = _next_filled(region, cells.line, 1)
+        if (nxt is None or nxt not in region.unclaimed or region.lines[nxt].cells is None
+                or any(True for _ in region.on_line(nxt))):
+            continue
+        rest = region.values[nxt]
+        if len(rest) == spec.size - len(filled) and all(t.text.strip() for t in rest):
+            values[spec.name] = Cells(filled + rest, seen_text(region, [cells.line, nxt]), line=cells.line)
+            region.unclaimed.remove(nxt)
+            joined.append(spec.name)
+    return joined
+
+
+def _without_numbers(region: Region, match: RowMatch | None, cells: Cells | None) -> bool:
+    """A row not found, or found as a label with no cell at all on its lines (its numbers stand
+    elsewhere), or with numbers on several lines that are not all its own."""
+    if match is None:
+        return True
+    if cells is not None and cells.tokens is None:
+        return True
+    return not any(i in region.values for i in match.lines(region))
+
+
+def _in_a_run(region: Region, matcher: Matcher, i: int, step: int) -> bool:
+    """The line of numbers after i (step 1) or before it (-1) is one without a label too."""
+    j = _next_filled(region, i, step)
+    return (j is not None and region.has_values(j)
+            and all(matcher.is_noise(c.key) and n not in matcher.used for n, c in region.on_line(j)))
 
 
 def _next_filled(region: Region, i: int, step: int) -> int | None:

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from ..model import formats
 from ..model.formats import COUNT, Format
 from .cells import parse_cell
+from .digits import RUN_TOGETHER, RunRow, candidates_shown, runs_of, shown, unrun
 from .labels import Notes, header_labels, key, variants
-from .rows import Cells, Matcher, Placer, Region, RowSpec, seen_text, fit, row_values
+from .rows import CONTINUED, ORPHAN, Cells, Matcher, Placer, Region, RowSpec, Token, join_broken_rows, place_orphans, seen_text, fit, row_values
 
 T2, T3, T4 = (t.name for t in formats.TABLES)
+MAX_UNRECOGNISED = 30  # unrecognised rows said one by one; more are counted (a table has ~30 rows)
 
 
 def gap(table: str, row: str, column: str, text: str, reason: str) -> dict:
@@ -32,6 +34,7 @@ class TableResult:
     options: dict = field(default_factory=dict)
     first: int | None = None  # first and last lines of the region the table occupies
     last: int | None = None
+    runs: list[RunRow] = field(default_factory=list)  # rows of run-together cells left as gaps
 
 
 def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]], table: str, fmt: Format,
@@ -41,6 +44,9 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
     matcher = Matcher(region, headers)
     matches = matcher.find_all(specs)
     values = row_values(region, matches, specs, matcher)
+    orphans = place_orphans(region, matches, values, specs, matcher) if not region.layout else []
+    for name in join_broken_rows(region, values, specs, matcher) if not region.layout else []:
+        notes.tolerate(table, CONTINUED, f"{next(s.full for s in specs if s.name == name)}：{values[name].seen}")
     placer = None
     if region.layout and placer_labels:
         placer = Placer(region, placer_labels)
@@ -52,14 +58,31 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
     for spec in specs:
         cols = (columns or {}).get(spec.name) or [""] * spec.size
         match = matches.get(spec.name)
-        if match is None:
+        if spec.name in orphans:
+            notes.tolerate(table, ORPHAN, f"{spec.full}：{values[spec.name].seen}")
+        if match is None and spec.name not in orphans:
             result.cells[spec.name] = [None] * spec.size
             result.gaps.append(gap(table, spec.full, "", "", "表中找不到此行 / the row is not in the table"))
             continue
-        notes.label(table, match.printed, spec.label, match.tolerances)
-        used_lines += match.lines(region)
+        elif match is not None:
+            notes.label(table, match.printed, spec.label, match.tolerances)
+            used_lines += match.lines(region)
         cells = fit(values[spec.name], spec.size, (spans or {}).get(spec.name, (1,) * spec.size), region.layout,
                     placer if placer_labels and spec.size == len(placer_labels) else None)
+        line = values[spec.name].line if spec.name in values else None
+        if cells.tokens is None and _runs_possible(region, line):
+            texts = [t.text for t in values[spec.name].tokens or ()]
+            sums = row_sums(fmt, table, spec.size)
+            taken, splits, why = unrun(texts, kinds[spec.name], sums)
+            if taken:
+                notes.tolerate(table, RUN_TOGETHER, f"「{' '.join(texts)}」→ {shown(taken)}")
+                cells = Cells([Token(-1, t) for t in taken], cells.seen, line=cells.line)
+            elif splits:
+                result.cells[spec.name] = [None] * spec.size
+                result.gaps.append({**gap(table, spec.full, "", cells.seen, why), "candidates": candidates_shown(splits)})
+                result.runs.append(RunRow(table, [spec.name], [spec.full], runs_of(texts),
+                                          kinds[spec.name], sums, splits))
+                continue
         if cells.tokens is None:
             result.cells[spec.name] = [None] * spec.size
             result.gaps.append(gap(table, spec.full, "", cells.seen, cells.problem))
@@ -72,12 +95,16 @@ def read_rows(region: Region, specs: list[RowSpec], kinds: dict[str, list[str]],
             row.append(value)
         result.cells[spec.name] = row
     _note_header_variants(region, headers, table, notes)  # after the rows: their examples come first
-    used_lines += [i for i in region.values if region.has_values(i) and i not in region.unclaimed]
+    unclaimed = set(region.unclaimed)
+    used_lines += [i for i in region.values if region.has_values(i) and i not in unclaimed]
     if used_lines:
         result.first, result.last = min(used_lines), max(used_lines)
-    for i in region.unclaimed:
+    for i in region.unclaimed[:MAX_UNRECOGNISED]:
         labels = " ".join(c.text for _, c in region.on_line(i))
         notes.remark(f"{table}：未识别的一行，未读取 / unrecognised row, not read: {labels} {seen_text(region, [i])}".rstrip())
+    if len(region.unclaimed) > MAX_UNRECOGNISED:
+        more = len(region.unclaimed) - MAX_UNRECOGNISED
+        notes.remark(f"{table}：另有 {more} 行未识别，未读取 / {more} more unrecognised row(s), not read")
     return result
 
 
@@ -181,6 +208,11 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
     size = len(groups) * len(columns)
     result = TableResult({}, [])
     filled = [i for i in region.values if region.has_values(i)]
+    if len(filled) > 1:  # numbers in sentences (the next section's, when its heading is lost) are not the table's
+        noise = Matcher(region, [c.label for c in columns] + [g.label for g in groups] + [formats.TABLE4_LITIGATION,
+                                                                                         formats.TABLE4_REVIEW])
+        table_lines = [i for i in filled if all(noise.is_noise(c.key) for _, c in region.on_line(i))]
+        filled = table_lines or filled
     tokens = None
     seen = seen_text(region, filled) if filled else ""
     problem = "表中找不到数字行 / no row of numbers in the table"
@@ -204,10 +236,28 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
             if len(matches) == len(groups):
                 values = row_values(region, matches, specs, matcher)
                 rows = [fit(values[s.name], s.size, (1,) * s.size, region.layout, None) for s in specs]
-                if all(r.tokens is not None for r in rows):
+                # Group labels with no number beside any of them are the template's header, not rows.
+                if all(r.tokens is not None for r in rows) and any(t.text.strip() for r in rows for t in r.tokens):
                     tokens = [t for r in rows for t in r.tokens]
                     lines = [i for m in matches.values() for i in m.lines(region)]
                     result.first, result.last = min(lines), max(lines)
+    if tokens is None and len(filled) == 1 and _runs_possible(region, filled[0]):  # one row, its digits run together
+        texts = [t.text for t in region.values[filled[0]]]
+        sums = row_sums(fmt, T4, size)
+        taken, splits, why = unrun(texts, [COUNT] * size, sums)
+        if taken:
+            notes.tolerate(T4, RUN_TOGETHER, f"「{' '.join(texts)}」→ {shown(taken)}")
+            tokens = [Token(-1, t) for t in taken]
+            result.first = result.last = filled[0]
+        elif splits:
+            width = len(columns)
+            for n, g in enumerate(groups):
+                result.cells[g.key] = [None] * width
+                result.gaps.append({**gap(T4, g.label, "", seen, why),
+                                    "candidates": candidates_shown(splits, n * width, width)})
+            result.runs.append(RunRow(T4, [g.key for g in groups], [g.label for g in groups],
+                                      runs_of(texts), [COUNT] * size, sums, splits))
+            return result
     if tokens is None:
         for g in groups:
             result.cells[g.key] = [None] * len(columns)
@@ -222,3 +272,21 @@ def read_table4(region: Region, fmt: Format, notes: Notes) -> TableResult:
             row.append(value)
         result.cells[g.key] = row
     return result
+
+
+def row_sums(fmt: Format, table: str, size: int) -> list[tuple[list[int], int]]:
+    """A row's own totals as cell indexes (parts, total): table 三's 总计 of its applicant columns (R9),
+    table 四's 总计 of each group (R16–R18); table 二's rows have none."""
+    if table == T2:
+        return []
+    columns = fmt.columns(formats.table(table))
+    width = len(columns)
+    total = columns.index(fmt.total_column(formats.table(table)))
+    parts = [i for i, c in enumerate(columns) if c.role != formats.TOTAL]
+    return [([start + i for i in parts], start + total) for start in range(0, size, width)]
+
+
+def _runs_possible(region: Region, line: int | None) -> bool:
+    """Digits may have run together only in words: PDF text shows blank cells as space, and a row of
+    cells (tabs, an HTML or Markdown table) short of cells lost some rather than glued them."""
+    return not region.layout and line is not None and region.lines[line].cells is None

@@ -594,6 +594,9 @@ def report_equal(a: Report, b: Report) -> bool:
 # How an imported report's `source` begins; the lines after it starting "- " are what the importer
 # tolerated or left out. Here rather than in importer/, so that checking a source needs no importer.
 IMPORTED_HEAD = "导入自 / imported from "
+# An import note saying which rows' cells the importer inferred (--assume-row-sums) and from which
+# rules: rules.check reports those rules as not checkable for the rows, not as passed.
+INFERRED_NOTE = "推定 / inferred (--assume-row-sums)："
 SOURCE_SUFFIXES = (".yaml", ".yml")
 
 

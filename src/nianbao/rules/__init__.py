@@ -39,7 +39,7 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
     """Run every rule on report; the cross-year rules too when previous (last year's report of
     the same agency, same format version) is given. notes: said before the rules' own notes."""
     from ..analyst.newyear import is_draft
-    from ..model.sources import import_notes
+    from ..model.sources import INFERRED_NOTE, import_notes
     from . import engine, frames, suites
     from .claims import read_claims
     from .findings import findings_from
@@ -71,7 +71,9 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
     findings.extend(summed_findings(report, notes))  # R36, for a 汇总 report of a register
     findings.extend(deadline_findings(report, notes))  # R38, for a report the register lists
     findings.sort(key=rule_order)
-    return Validation(agency=report.agency, year=report.year, format=report.format.version, findings=findings,
+    # Cells the importer inferred by assuming some rules hold: those rules prove nothing for those rows.
+    unchecked = [note[len(INFERRED_NOTE):] for note in import_notes(report) if note.startswith(INFERRED_NOTE)]
+    return Validation(not_checkable=unchecked, agency=report.agency, year=report.year, format=report.format.version, findings=findings,
                       gaps=[{**gap, "cells": [asdict(c) for c in cells]} for gap, cells in gaps],
                       import_notes=import_notes(report), draft=draft, notes=notes,
                       results=results, source=report.path, previous=previous.path if previous is not None else "")

@@ -173,6 +173,7 @@ class Validation:
     import_notes: list[str] = field(default_factory=list)  # what the importer tolerated or left out
     draft: bool = False  # a source `nianbao new` started and nobody has finished
     notes: list[str] = field(default_factory=list)  # what did not run, and why
+    not_checkable: list[str] = field(default_factory=list)  # rows whose cells were inferred from rules (import)
     results: list[dict] = field(default_factory=list)  # the GX suite results, as GX writes them
     source: str = ""
     previous: str = ""
@@ -193,6 +194,8 @@ class Validation:
         data = {"agency": self.agency, "year": self.year, "format": self.format, "draft": self.draft,
                 "findings": [f.to_dict() for f in self.findings], "gaps": self.gaps, "import_notes": self.import_notes,
                 "source": self.source, "previous": self.previous, "notes": self.notes}
+        if self.not_checkable:  # only on reports with inferred cells: other reports' JSON stays as it was
+            data["not_checkable"] = self.not_checkable
         if gx:
             data["gx"] = self.results
         return _strict(data)
@@ -201,9 +204,10 @@ class Validation:
         return json.dumps(self.to_dict(gx), ensure_ascii=False, indent=2) + "\n"
 
     def summary(self) -> str:
+        unchecked = "；推定的行有规则无法核对（见注）" if self.not_checkable else ""
         if not self.findings:
-            return "全部通过"
-        return f"{len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+            return ("其余全部通过" if unchecked else "全部通过") + unchecked
+        return f"{len(self.errors)} 个错误，{len(self.warnings)} 个警告" + unchecked
 
     def _repr_html_(self) -> str:
         head = f'<p class="nianbao-findings-summary"><strong>规则检查：{escape(self.summary())}</strong></p>'
