@@ -57,7 +57,7 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
             findings.extend(findings_from(part.failures, data[part.frame], parameters, draft, unread))
             results.append(part.record)
 
-    run(suites.suite_name(report.format.version), frames.report_frames(report, read_claims(report)))
+    run(suites.suite_name(report.format.version), frames.report_frames(report, read_claims(report), previous))
     if previous is None:
         if not notes:
             notes.append(f"跨年规则（R2、R14 等）未运行：没有 {report.year - 1} 年的源数据")
