@@ -347,7 +347,7 @@ def _decision_pattern(fmt: Format) -> re.Pattern | None:
         return None
     verbs = sorted({v for row in rows for c in fmt.table2_rows[row].columns for v in c.verbs} | set(_DISCLOSED),
                    key=len, reverse=True)
-    return re.compile(f"(?P<verb>{'|'.join(verbs)})(?P<g>[^，。；：\d]{{0,8}}?)(?P<row>{'|'.join(rows)})"
+    return re.compile(rf"(?P<verb>{'|'.join(verbs)})(?P<g>[^，。；：\d]{{0,8}}?)(?P<row>{'|'.join(rows)})"
                       r"(?:处理)?(?:决定|案件)(?:书)?(?:共计|共|合计|总计)?(?:为|达)?" + _N + "(?:件|个|项|起|宗|份)")
 
 
