@@ -189,7 +189,7 @@ def cell_checks(fmt: Format) -> list[str]:
 # A claim's kind → (the `check` that selects it for an expectation, the rule it answers to).
 CLAIM_CHECKS = {"R20": ("claim", "R20"), "R21": ("claim", "R21"), "R23": ("claim", "R23"), "R25": ("claim", "R25"),
                 "R22=": ("claim:warning", "R22"), "R23q": ("claim:warning", "R23"), "R22<=": ("claim:at-most", "R22"),
-                "R24": ("claim:percent", "R24"), "R32": ("claim:warning", "R32"), "R32<=": ("claim:at-most", "R32")}
+                "R24": ("claim:percent", "R24"), "R32": ("claim:warning", "R32"), "R32<=": ("claim:within-table", "R32")}
 
 
 def report_frames(report: Report, claims: list[Claim] | None = None,

@@ -191,10 +191,11 @@ def claim_expectations() -> list:
             "R23": said + "，应为 {expected}，表中为 {actual}",
             # R32: a figure of decisions 作出/办理 is the cell (all decisions, 已公开 and 依法未公开).
             "R32": said + "（{expected}），表中处理决定数量为 {actual}"}, warning=True),
-        _pair(["R22", "R32"], "claim:at-most", F.STATED, F.FOUND, {
-            "R22": "“{quote}”：分项之和 {actual} 超过所述总数 {bound}",
-            # R32: decisions 公开/公示 are at most all decisions.
-            "R32": said + "（{bound}），超过表中全部处理决定数量 {actual}"}, warning=True, at_most=True),
+        _pair("R22", "claim:at-most", F.STATED, F.FOUND, "“{quote}”：分项之和 {actual} 超过所述总数 {bound}",
+              warning=True, at_most=True),
+        # R32: decisions 公开/公示 are at most all decisions (the text's figure ≤ the table's).
+        _pair("R32", "claim:within-table", F.FOUND, F.STATED, said + "（{actual}），超过表中全部处理决定数量 {bound}",
+              warning=True, at_most=True),
         # R24: the stated percentage against count ÷ base, within its rounding and 0.01 point.
         ExpectColumnPairValuesToBeClose(
             column_list=[F.STATED, F.FOUND, F.TOLERANCE], row_condition=Col(F.CHECK) == "claim:percent",
