@@ -31,8 +31,8 @@ OPTION_KEYS = {"fee_decimals": "0–6 之间的整数 / an integer 0–6",
                "published": "发布日期文本 / a publication date as text",
                "draft": "true/false",
                # thresholds of two warnings, in percent (rules/narrative.py has the defaults)
-               "other_share": "0–100 之间的百分数（R35）/ a percentage 0–100 (R35)",
-               "repeat_share": "0–100 之间的百分数（R37）/ a percentage 0–100 (R37)"}
+               "other_share": "0–100 之间的百分数（R35） / a percentage 0–100 (R35)",
+               "repeat_share": "0–100 之间的百分数（R37） / a percentage 0–100 (R37)"}
 
 
 @dataclass(frozen=True)
