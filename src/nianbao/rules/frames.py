@@ -362,6 +362,7 @@ def _add_narrative(f: _Frame, report: Report, previous: Report | None) -> None:
     from . import narrative
 
     fmt = report.format
+    marked = newyear.draft_sections(report)  # last year's text kept as a draft: DRAFT says so, once
     for i, said in enumerate(narrative.stated_years(report)):
         f.add("structure", f"year.{i}", check="structure", rule="R30", table=TEXT_BODY if said.what != "标题" else WHOLE_REPORT,
               row=said.what, column="年度", **{EXPECTED: f"{report.year}年", ACTUAL: f"{said.year}年", QUOTE: said.quote})
@@ -379,7 +380,7 @@ def _add_narrative(f: _Frame, report: Report, previous: Report | None) -> None:
                   row=heading, column="篇幅", **{LIMIT: float(section.max_chars),
                                                MEASURED: float(narrative.length(text))})
         last = previous.sections.get(section.number, "") if previous is not None else ""
-        repeat = narrative.repeated(text, last, fmt) if last else None
+        repeat = narrative.repeated(text, last, fmt) if last and section.number not in marked else None
         if repeat is not None:
             f.add("structure", f"repeat.{section.number}", check="measure:warning", rule="R37", table=TEXT_BODY,
                   row=heading, column=f"与{previous.year}年重复",
@@ -401,7 +402,7 @@ def _add_rare_results(f: _Frame, report: Report) -> None:
     done_row = fmt.row_key(formats.RESULTS_TOTAL)
     other = _sum([_cells(report.table3.get(r), width)[index] for r in rows])
     done = _sum([_cells(report.table3.get(done_row), width)[index]])
-    if math.isnan(other) or math.isnan(done) or done <= 0:
+    if math.isnan(other) or math.isnan(done) or done < narrative.MIN_RESULTS:
         return
     first = fmt.table3_row(rows[0])
     label = first.group or first.label

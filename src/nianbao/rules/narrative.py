@@ -19,6 +19,7 @@ from .claims import normalize
 REPEAT_SHARE = 50.0  # R37: % of a section repeated from last year above which it warns (宿迁's rule; options.repeat_share)
 OTHER_SHARE = 10.0  # R35: % of （七）总计 in （六）其他处理 above which it warns (options.other_share)
 GRAM = 8  # characters: a run this long found in last year's section counts as repeated
+MIN_RESULTS = 10  # R35 on fewer results: one application would already be 10 %; not judged
 MIN_CHARS = 50  # a shorter section (「无。」「本年度未收取信息处理费。」) repeats by nature; not judged
 _SPACE = re.compile(r"\s+")
 
