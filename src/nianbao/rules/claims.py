@@ -290,7 +290,8 @@ def _read_table2(r: _Reader, column_by_verb: dict[str, str], rows: tuple[str, ..
 
 # ------------------------------------------------------------------ percentages (R24)
 # 「不予公开35件，占4.34%」: a percentage right after a count of table 三, of a base the words name
-# (「占全部办结申请的」) or, when they name none, the total the paragraph stated last (收到 … / 答复 …).
+# (「占全部办结申请的」) or, when they name none, of the total the paragraph stated (收到 … / 答复 …) that
+# fits it best: a text that says neither which is read in its own favour.
 _PERCENT = re.compile(r"[，,（(]?(?:占|占比)(?P<w>[^\d，。；%％]{0,16}?)(?:比例|比重)?(?:为|达)?(?P<p>\d+(?:\.(?P<d>\d+))?)[%％]")
 _BASE_NEW = re.compile(r"收到|受理|新收|申请总")
 _BASE_DONE = re.compile(r"办结|答复|办理|处理总|总计")
@@ -324,8 +325,10 @@ def _percentages(r: _Reader, stated_bases: list[Claim]) -> None:
         named = "new" if _BASE_NEW.search(m.group("w")) else "done" if _BASE_DONE.search(m.group("w")) else ""
         if named:
             said = next((c for c in reversed(stated_bases) if bases[c.rows] == named), None)
-        else:  # the last total stated; else what the count is a part of (a result of （七）, an applicant of 一)
-            said = stated_bases[-1] if stated_bases else None
+        else:  # the total stated that fits it best (收到 859 or 答复 805?); else what the count is a part of
+            stated = float(m.group("p"))
+            said = min(reversed(stated_bases), key=lambda c: abs(100 * count.stated / c.stated - stated) if c.stated
+                       else float("inf"), default=None)
             named = bases[said.rows] if said else ("done" if count.rows[0] != fmt.row_key(formats.NEW) else "new")
         base_rows = said.rows if said else rows_of[named]
         parts = (count.stated, said.stated) if said else (count.stated,)
