@@ -171,3 +171,11 @@ def test_a_threshold_out_of_range_is_refused_naming_the_option(tmp_path, capsys)
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "options.repeat_share" in err and "0–100" in err and "150" in err
+
+
+def test_r37_leaves_a_section_still_marked_draft_to_the_draft_rule(tmp_path):
+    from nianbao.analyst.newyear import DRAFT_MARK
+
+    copied = f"{DRAFT_MARK}以下沿用2021年报告原文，请改写。\n\n{FIVE_2021}"
+    rules = [f[0] for f in found(check_file(two_years(tmp_path, copied)))]
+    assert rules == ["DRAFT"]  # once the marker line goes and the text stays, R37 says it (test above)
