@@ -5,7 +5,8 @@
     validation.findings                        # [Finding(rule, severity, table, row, column, expected, actual, message)]
 
 Modules: catalog (rule ids, severities, titles), claims (numbers the narrative states),
-frames (a report as a pandas frame), custom (two GX expectations), suites (the suites,
+narrative (the years it names, the overview's length and topics, text repeated from last year),
+frames (a report as a pandas frame), custom (three GX expectations), suites (the suites,
 generated from formats.py, stored in expectations/), engine (the GX context), findings
 (results explained, and the object a notebook shows).
 """
