@@ -179,3 +179,14 @@ def test_r37_leaves_a_section_still_marked_draft_to_the_draft_rule(tmp_path):
     copied = f"{DRAFT_MARK}以下沿用2021年报告原文，请改写。\n\n{FIVE_2021}"
     rules = [f[0] for f in found(check_file(two_years(tmp_path, copied)))]
     assert rules == ["DRAFT"]  # once the marker line goes and the text stays, R37 says it (test above)
+
+
+def test_check_on_the_command_line_finds_last_year_beside_the_file_for_r37(tmp_path, capsys):
+    import json
+
+    copied = FIVE_2021.replace("2022年", "2023年")
+    assert main(["check", str(two_years(tmp_path, copied)), "--json"]) == 0  # a warning: exit 0
+    result = json.loads(capsys.readouterr().out)
+    assert [(f["rule"], f["severity"], f["row"], f["actual"]) for f in result["findings"]] == [
+        ("R37", "warning", "五、存在的主要问题及改进情况", 100)]
+    assert result["previous"].endswith("2021/demo-qu.yaml") and result["findings"][0]["cells"] == []
