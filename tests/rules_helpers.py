@@ -12,7 +12,7 @@ from conftest import FIXTURES, ROOT
 RULES_DATA = FIXTURES / "rules" / "data"
 SAMPLE = ROOT / "data" / "2021" / "jiaozuo-jyj.yaml"
 # A narrative that states no number, for plants in the tables alone.
-NEUTRAL = {"一": "示例区认真贯彻《条例》，持续推进政府信息公开。", "五": "存在的主要问题：解读形式单一。改进情况：丰富解读形式。",
+NEUTRAL = {"一": "示例区认真贯彻《条例》，做好主动公开、依申请公开、政府信息管理、平台建设和监督保障工作。", "五": "存在的主要问题：解读形式单一。改进情况：丰富解读形式。",
            "六": "本年度未收取信息处理费。"}
 
 

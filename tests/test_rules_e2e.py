@@ -18,7 +18,7 @@ def test_validation_json_holds_findings_and_gx_results(rendered_sample):
     assert (record["agency"], record["year"], record["format"]) == ("焦作市教育局", 2021, "2021")
     assert [(f["rule"], f["severity"]) for f in record["findings"]] == [("R5", "warning"), ("R26", "warning")]
     assert [r["suite_name"] for r in record["gx"]] == ["format-2021:cells", "format-2021:lines"]
-    assert sum(len(r["results"]) for r in record["gx"]) == 17
+    assert sum(len(r["results"]) for r in record["gx"]) == 20
     assert (record["gx"][0]["success"], record["gx"][1]["success"]) == (False, True)  # R5 fails, as a warning
 
 

@@ -63,10 +63,12 @@ def consistent_reports(draw) -> Report:
             table2[row] = cells
 
     review, litigation = table4["行政复议"][-1], table4["未经复议直接起诉"][-1] + table4["复议后起诉"][-1]
-    narrative = (f"{'；'.join(stated)}。\n\n全年共收到政府信息公开申请{sum(new)}件，办结{sum(results)}件。"
+    narrative = ("做好主动公开、依申请公开、政府信息管理、平台建设和监督保障工作，开展工作考核、社会评议和责任追究。\n\n"  # R33
+                 f"{'；'.join(stated)}。\n\n全年共收到政府信息公开申请{sum(new)}件，办结{sum(results)}件。"
                  f"全年被申请行政复议{review}件，提起行政诉讼{litigation}件。")
     return Report(agency="随机区人民政府", year=year, format=fmt,
-                  sections={"一": narrative, "五": "无。", "六": "本年度未收取信息处理费。"}, table2=table2, table3=table3, table4=table4)
+                  sections={"一": narrative, "五": "无。", "六": "本年度未收取信息处理费。"}, table2=table2, table3=table3, table4=table4,
+                  options={"other_share": 100})  # random results: （六）其他处理 may be any share of them (R35)
 
 
 def constrained_cells(report: Report) -> list[tuple[str, str, int]]:

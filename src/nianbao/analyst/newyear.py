@@ -26,7 +26,7 @@ from ..model.formats import Format
 from ..model.sources import Report, dump_report, load_report, parse_report, parse_yaml
 
 DRAFT_MARK = "【草稿·待改写】"  # a section still holding this line has not been rewritten
-KEPT_OPTIONS = ("fee_decimals",)  # provincial conventions carry over; publication facts do not
+KEPT_OPTIONS = ("fee_decimals", "other_share", "repeat_share")  # provincial and office conventions carry over; publication facts do not
 
 # The template's own placeholder for each text section is the declaration's (formats.Section.placeholder).
 

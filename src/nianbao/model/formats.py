@@ -63,6 +63,8 @@ class Section:
     heading: str  # exact template heading, e.g. 一、总体情况
     narrative_required: bool  # 一、五、六 are text sections; 二–四 hold tables (an optional note)
     placeholder: str = "（文字描述）"  # the template's own text for the section (a blank draft starts with it)
+    max_chars: int = 0  # its length 原则上 at most this many characters (2021 一: 30号 一（一）, R33); 0: no limit
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # what it must cover (R33): topic, words that show it
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class Block:
     bounds: tuple[Bound, ...] = ()
     carries: tuple[Carry, ...] = ()
     documents: bool = False  # 规章 and 规范性文件: the block the narrative's document counts speak of (R25)
+    decisions: bool = False  # its rows count 处理决定, 已公开 and 依法未公开 alike (2021, 30号 一（二）; R32)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -180,6 +183,13 @@ class Format:
     table3_rule: str = "R12"  # the rule that checks table 三's cells
     table4_rule: str = "R19"
     encouraged_only: bool = False  # its first year only encouraged the format (2019, 60号): R29 is a warning
+    rare_result: str = ""  # the result group that should be rare, （六）其他处理 (60号 一（三）; R35): its category
+    catch_all_row: str = ""  # the row of that group that names no reason, 2021 （六）3.其他 (R35 names it)
+
+    @property
+    def decision_rows(self) -> tuple[str, ...]:
+        """The table-二 rows that count 处理决定 (R32), 行政许可 / 行政处罚 / 行政强制 in 2021."""
+        return tuple(row for b in self.table2 if b.decisions for row in b.rows)
 
     # --- derived lookups -------------------------------------------------
     @property
@@ -340,7 +350,8 @@ TABLE4_COLUMNS = (
 )
 
 # ---------------------------------------------------------------- table 二
-_DECISIONS_2021 = (Column("本年处理决定数量", "本年处理决定数量", COUNT, 3),)
+# verbs: a text figure of decisions 作出/办理 must equal the cell (R32; 公开/公示 ones may be fewer: claims.py).
+_DECISIONS_2021 = (Column("本年处理决定数量", "本年处理决定数量", COUNT, 3, verbs=("作出", "办理", "实施", "办结", "审批")),)
 FEE_2021 = FeeHeader("本年收费金额", "本年收费金额（单位：万元）", "万元")
 FEE_LABEL_2021 = FEE_2021.label
 _MADE = ("制发", "印发", "制定", "出台")  # verbs of a document newly made
@@ -353,8 +364,8 @@ TABLE2_2021 = (
     ), ("规章", "行政规范性文件"), "R1",
         bounds=(Bound("R3", ("现行有效件数", "本年废止件数"), ("本年制发件数",)),),
         carries=(Carry("R2", "现行有效件数", plus=("本年制发件数",), minus=("本年废止件数",)),), documents=True),
-    Block("第二十条第（五）项", _DECISIONS_2021, ("行政许可",), "R4"),
-    Block("第二十条第（六）项", _DECISIONS_2021, ("行政处罚", "行政强制"), "R4"),
+    Block("第二十条第（五）项", _DECISIONS_2021, ("行政许可",), "R4", decisions=True),
+    Block("第二十条第（六）项", _DECISIONS_2021, ("行政处罚", "行政强制"), "R4", decisions=True),
     Block("第二十条第（八）项", (Column(FEE_2021.column, FEE_2021.label, MONEY, 3),), ("行政事业性收费",), "R5"),
 )
 
@@ -384,7 +395,20 @@ TABLE2_2019 = (
         Column("采购总金额", "采购总金额", MONEY, 2),  # no unit printed: the cell carries one (R8)
     ), ("政府集中采购",), "R8"),
 )
-SECTIONS_2021 = tuple(replace(s, placeholder="（文字描述，收取信息处理费情况在此处报告。）") if s.number == "六" else s
+# 30号 一（一）: 一 covers these five, "篇幅原则上不超过一千字" (R33). The words are what a text uses to name
+# each (a sub-heading or its sentences); 监督保障 is often written as its parts (考核, 培训, 责任追究 …).
+OVERVIEW_TOPICS_2021 = (
+    ("主动公开", ("主动公开",)),
+    ("依申请公开", ("依申请公开", "政府信息公开申请", "信息公开申请")),
+    ("政府信息管理", ("政府信息管理", "信息管理", "信息发布审查", "保密审查", "公开属性")),
+    ("政府信息公开平台建设", ("平台建设", "平台", "政府网站", "门户网站", "公开专栏", "新媒体")),
+    ("监督保障", ("监督保障", "监督", "保障", "考核", "培训", "责任追究", "社会评议")),
+)
+# For a 人民政府 (not a department), 监督保障 includes 第五十条第四项's 工作考核、社会评议和责任追究结果情况 (R33).
+GOVERNMENT_SUFFIX = "人民政府"  # an agency whose name ends so is a government, not one of its departments
+GOVERNMENT_TOPICS = (("工作考核", ("考核",)), ("社会评议", ("社会评议", "评议")), ("责任追究", ("责任追究", "追责")))
+SECTIONS_2021 = tuple(replace(s, placeholder="（文字描述，收取信息处理费情况在此处报告。）") if s.number == "六"
+                      else replace(s, max_chars=1000, topics=OVERVIEW_TOPICS_2021) if s.number == "一" else s
                       for s in SECTIONS)
 
 FORMAT_2019 = Format(
@@ -399,6 +423,7 @@ FORMAT_2019 = Format(
     table4_columns=TABLE4_COLUMNS,
     first_year=2019,  # the 条例 as revised in 2019; earlier reports had no unified format
     encouraged_only=True,
+    rare_result="其他处理",
 )
 
 FORMAT_2021 = Format(
@@ -418,6 +443,8 @@ FORMAT_2021 = Format(
     first_year=2021,
     fee=FEE_2021,
     fee_section="六",
+    rare_result="其他处理",
+    catch_all_row="其他处理.3",
 )
 
 # The registry: every version nianbao knows, oldest first. A test may add one (`registered`).

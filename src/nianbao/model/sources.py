@@ -30,7 +30,10 @@ TOP_KEYS = ("agency", "year", "format", "title", "preamble", "sections", "headin
 ROLLUP_KEYS = ("parts", "missing", "left_out", "blank")  # what `nianbao rollup` records in a 汇总 source
 OPTION_KEYS = {"fee_decimals": "0–6 之间的整数 / an integer 0–6",
                "published": "发布日期文本 / a publication date as text",
-               "draft": "true/false"}
+               "draft": "true/false",
+               # thresholds of two warnings, in percent (rules/narrative.py has the defaults)
+               "other_share": "0–100 之间的百分数（R35） / a percentage 0–100 (R35)",
+               "repeat_share": "0–100 之间的百分数（R37） / a percentage 0–100 (R37)"}
 
 
 @dataclass(frozen=True)
@@ -472,6 +475,11 @@ def parse_report(data, file: str = "<source>") -> Report:
     if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6):
         check.add("options.fee_decimals", OPTION_KEYS["fee_decimals"].split(" / ")[0],
                   OPTION_KEYS["fee_decimals"].split(" / ")[1], decimals)
+    for key in ("other_share", "repeat_share"):
+        share = options.get(key)
+        if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 100):
+            zh, en = OPTION_KEYS[key].split(" / ")
+            check.add(f"options.{key}", zh, en, share)
     gaps = data.get("gaps") or []
     if not isinstance(gaps, list) or not all(isinstance(g, dict) for g in gaps):
         check.add("gaps", "映射的列表", "a list of mappings", gaps)

@@ -5,7 +5,8 @@
     validation.findings                        # [Finding(rule, severity, table, row, column, expected, actual, message)]
 
 Modules: catalog (rule ids, severities, titles), claims (numbers the narrative states),
-frames (a report as a pandas frame), custom (two GX expectations), suites (the suites,
+narrative (the years it names, the overview's length and topics, text repeated from last year),
+frames (a report as a pandas frame), custom (three GX expectations), suites (the suites,
 generated from formats.py, stored in expectations/), engine (the GX context), findings
 (results explained, and the object a notebook shows).
 """
@@ -59,12 +60,12 @@ def check(report: Report, previous: Report | None = None, notes: list[str] | Non
             findings.extend(findings_from(part.failures, data[part.frame], parameters, draft, unread))
             results.append(part.record)
 
-    run(suites.suite_name(report.format.version), frames.report_frames(report, read_claims(report)))
+    run(suites.suite_name(report.format.version), frames.report_frames(report, read_claims(report), previous))
     if previous is None:
         if not notes:
-            notes.append(f"跨年规则（R2、R14 等）未运行：没有 {report.year - 1} 年的源数据")
+            notes.append(f"跨年规则（R2、R14、R37 等）未运行：没有 {report.year - 1} 年的源数据")
     elif previous.format.version != report.format.version:
-        notes.append(f"跨年规则（R2、R14 等）未运行：{previous.year} 年用 {previous.format.version} 格式，"
+        notes.append(f"跨年表格规则（R2、R14 等）未运行（R37 照常）：{previous.year} 年用 {previous.format.version} 格式，"
                      f"{report.year} 年用 {report.format.version} 格式，格式变更前后不可比")
     else:
         run(suites.CROSS_YEAR, frames.cross_year_frames(report, previous))

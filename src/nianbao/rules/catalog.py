@@ -11,6 +11,15 @@ Where nianbao departs from the reference, the rule says so here:
   blank template copies nothing, and a draft is the state of a source file, not a fault of a
   published report; R30's copy check, when it comes, should compare two years' texts and stay
   apart from this.
+- R30 is "hard / warn" in the reference; its warning part ("not a copy of last year's text") is R37
+  here. R30 itself compares the years a report names for itself: its title, a statistical period
+  sentence (统计期限自…至…12月31日), the year 一 opens with.
+- R32 is checked only in the text (a figure of decisions against table 二; the table's as-at date is
+  not printed). R33 and R35 are warnings as in the reference. R35's and R37's thresholds are the
+  source's options.other_share and options.repeat_share (percent), defaults 10 and 50.
+- R24 is "hard": a percentage is checked only right after a count nianbao reads (claims.py), against
+  the base its words name (占全部收到申请的 …) or else the total the paragraph stated last (答复 805 件).
+- R31 is not checked (NOT_CHECKED says why).
 - R26 is "hard" in the reference, a warning here: the sample (焦作 2021), which must pass every
   error-level rule, says nothing of 信息处理费 in 六 ("无其他需要报告的事项"), and so do many real
   reports. Its absence is worth pointing out, not worth failing a report for.
@@ -58,14 +67,26 @@ RULES = {r.id: r for r in (  # in the order findings are listed
     Rule("R21", ERROR, "正文所述申请数量与表三一致"),
     Rule("R22", WARNING, "正文“共 X，其中 A、B……”的分项之和与总数一致"),
     Rule("R23", ERROR, "正文所述行政复议、行政诉讼数量与表四一致（“均获维持”等定性表述不符为警告）"),
+    Rule("R24", ERROR, "正文所述百分比 = 数量 ÷ 基数（误差不超过所写位数的舍入加 0.01 个百分点）"),
     Rule("R25", ERROR, "正文所述规章、规范性文件件数与表二一致"),
     Rule("R26", WARNING, "2021 格式：第六部分报告信息处理费收取情况（收取金额或未收取）"),
     Rule("R27", ERROR, "六个部分的标题与格式模板一致"),
     Rule("R28", ERROR, "表格的行与单元格与格式模板一致"),
     Rule("R29", ERROR, "报告年度适用的格式版本（2019 年度仅鼓励使用统一格式，不符为警告）"),
+    Rule("R30", ERROR, "标题年度、统计期限与“一、总体情况”开头所述年度均为报告年度"),
+    Rule("R32", WARNING, "2021 格式：正文所述作出/办理的行政许可、处罚、强制决定数 = 表二处理决定数量（公开/公示的不超过）"),
+    Rule("R33", WARNING, "2021 格式：“一、总体情况”篇幅原则上不超过一千字，涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障"),
+    Rule("R35", WARNING, "表三（六）其他处理占（七）总计的比例不宜偏高（阈值可设，options.other_share，默认 10%）"),
     Rule("R36", ERROR, "汇总报告：每个单元格 = 登记表所列各组成报告同一单元格之和（缺报为警告）"),
+    Rule("R37", WARNING, "各部分正文与上年同一部分重复的比例不超过阈值（options.repeat_share，默认 50%）"),
     Rule("R38", WARNING, "按时发布：发布日期不晚于本级时限（部门、乡镇 1月31日，县级 2月20日，地市级 3月10日，省级 3月31日）"),
 )}
+
+# Rules of the reference that nianbao does not check, and why; listed where the rules are (README too).
+NOT_CHECKED = {
+    "R31": "不能从报告本身核对：行政复议机关作为共同被告的行政诉讼只计原行为主体，表四只有件数，看不出哪些案件是共同被告"
+           " / cannot be checked from a report: table 四 holds counts only, not which suits name the 复议机关 as co-defendant",
+}
 
 # Which rule checks the type of each table's cells, and which rule each table-四 group's sum answers to,
 # the format declares (formats.Block.type_rule, Format.table3_rule, Table4Group.rule).

@@ -1,4 +1,4 @@
-"""Numbers the narrative states, read with their context words (rules R20–R23, R25).
+"""Numbers the narrative states, read with their context words (rules R20–R25, R32).
 
 Real reports word things freely, so every reader here is narrow on purpose: a sentence is
 read only when its wording leaves no doubt which table cells it speaks of. Missing a claim
@@ -32,7 +32,9 @@ class Claim:
     table: str = ""  # 表二 / 表三 / 表四; '' for R22 (the text against itself)
     rows: tuple[str, ...] = ()  # row keys; '不予公开.*' is the whole group, '其他处理*' also the 2019 single row
     columns: tuple[str, ...] = ()  # column keys; several cells are summed
-    parts: tuple[int, ...] = ()  # R22: the numbers of the enumeration
+    parts: tuple[int, ...] = ()  # R22: the numbers of the enumeration; R24: the count, and the base when stated
+    base: tuple[str, ...] = ()  # R24: the table-三 rows (总计 column) the percentage is of
+    decimals: int = 0  # R24: the decimals the percentage is written with
 
 
 # ------------------------------------------------------------------ text
@@ -89,6 +91,7 @@ class _Reader:
         self.section, self.sentence, self.paragraph, self.fmt = section, sentence, paragraph, fmt or formats.latest()
         self.taken: list[tuple[int, int]] = []
         self.claims: list[Claim] = []
+        self.spans: list[tuple[int, int, Claim]] = []  # where each claim's words are (R24 finds the count before a %)
 
     def free(self, start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in self.taken)
@@ -107,6 +110,7 @@ class _Reader:
     def add(self, start: int, end: int, check: str, stated: int, **target) -> None:
         self.taken.append((start, end))
         self.claims.append(Claim(check, self.section, _quote(self.sentence, start, end), stated, **target))
+        self.spans.append((start, end, self.claims[-1]))
 
 
 # ------------------------------------------------------------------ table 三 (R20, R21)
@@ -284,6 +288,84 @@ def _read_table2(r: _Reader, column_by_verb: dict[str, str], rows: tuple[str, ..
             r.add(m.start(), m.end(), "R25", int(m.group("n")), table=T2, rows=(row,), columns=(column,))
 
 
+# ------------------------------------------------------------------ percentages (R24)
+# 「不予公开35件，占4.34%」: a percentage right after a count of table 三, of a base the words name
+# (「占全部办结申请的」) or, when they name none, of the total the paragraph stated (收到 … / 答复 …) that
+# fits it best: a text that says neither which is read in its own favour.
+_PERCENT = re.compile(r"[，,（(]?(?:占|占比)(?P<w>[^\d，。；%％]{0,16}?)(?:比例|比重)?(?:为|达)?(?P<p>\d+(?:\.(?P<d>\d+))?)[%％]")
+_BASE_NEW = re.compile(r"收到|受理|新收|申请总")
+_BASE_DONE = re.compile(r"办结|答复|办理|处理总|总计")
+
+
+def _bases(fmt: Format) -> dict[tuple[str, ...], str]:
+    """The row sets a percentage may be of: 一 (also 一 + 二, as 「受理 13 件（含上年结转）」 reads), （七）总计."""
+    new, carried_in = fmt.row_key(formats.NEW), fmt.row_key(formats.CARRIED_IN)
+    done = fmt.row_key(formats.RESULTS_TOTAL)
+    return {(new,): "new", (new, carried_in): "new", (done,): "done"}
+
+
+def _percentages(r: _Reader, stated_bases: list[Claim]) -> None:
+    """R24 claims of one sentence; stated_bases: the paragraph's base counts so far, in order (updated)."""
+    fmt, s = r.fmt, r.sentence
+    bases = _bases(fmt)
+    rows_of = {"new": (fmt.row_key(formats.NEW),), "done": (fmt.row_key(formats.RESULTS_TOTAL),)}
+    spans = sorted(r.spans, key=lambda x: x[0])
+
+    def bases_until(at: int) -> None:
+        stated_bases.extend(c for start, end, c in spans if end <= at and c.table == T3 and c.check == "R21"
+                            and c.rows in bases and c.columns == (TOTAL,) and c not in stated_bases)
+
+    for m in _PERCENT.finditer(s):
+        bases_until(m.start())
+        count = next((c for start, end, c in spans if end == m.start()), None)
+        if count is None or count.table != T3 or count.check != "R21" or count.rows in bases and count.columns == (TOTAL,):
+            continue
+        if _APPROX_BEFORE.search(s[max(0, m.start("p") - 4):m.start("p")]):
+            continue
+        named = "new" if _BASE_NEW.search(m.group("w")) else "done" if _BASE_DONE.search(m.group("w")) else ""
+        if named:
+            said = next((c for c in reversed(stated_bases) if bases[c.rows] == named), None)
+        else:  # the total stated that fits it best (收到 859 or 答复 805?); else what the count is a part of
+            stated = float(m.group("p"))
+            said = min(reversed(stated_bases), key=lambda c: abs(100 * count.stated / c.stated - stated) if c.stated
+                       else float("inf"), default=None)
+            named = bases[said.rows] if said else ("done" if count.rows[0] != fmt.row_key(formats.NEW) else "new")
+        base_rows = said.rows if said else rows_of[named]
+        parts = (count.stated, said.stated) if said else (count.stated,)
+        quote = s[max(0, s.rfind("，", 0, m.start()) + 1, m.start() - 30):m.end()].strip("，,（( ")
+        r.claims.append(Claim("R24", r.section, quote, float(m.group("p")), T3, count.rows, count.columns, parts,
+                              base_rows, len(m.group("d") or "")))
+    bases_until(len(s))
+
+
+# ------------------------------------------------------------------ decisions in table 二 (R32)
+# 30号 一（二）: 行政许可/处罚/强制 count all decisions, 已公开 and 依法未公开. A text's 「作出行政处罚决定 60 件」
+# is the cell; 「公开行政处罚决定 50 件」 may be fewer. The equal verbs are the declaration's (Column.verbs).
+_DISCLOSED = ("公开", "公示")
+
+
+def _decision_pattern(fmt: Format) -> re.Pattern | None:
+    rows = fmt.decision_rows
+    if not rows:
+        return None
+    verbs = sorted({v for row in rows for c in fmt.table2_rows[row].columns for v in c.verbs} | set(_DISCLOSED),
+                   key=len, reverse=True)
+    return re.compile(rf"(?P<verb>{'|'.join(verbs)})(?P<g>[^，。；：\d]{{0,8}}?)(?P<row>{'|'.join(rows)})"
+                      r"(?:处理)?(?:决定|案件)(?:书)?(?:共计|共|合计|总计)?(?:为|达)?" + _N + "(?:件|个|项|起|宗|份)")
+
+
+def _read_decisions(r: _Reader, pattern: re.Pattern | None) -> None:
+    if pattern is None:
+        return
+    for m in r.find(pattern, re.compile(r"其中|累计|上年|同比|信息")):
+        if _OTHER_BODIES.search(r.sentence[:m.start()] + m.group("g")):
+            continue
+        row = m.group("row")
+        column = r.fmt.table2_rows[row].columns[0].key
+        check = "R32<=" if m.group("verb") in _DISCLOSED else "R32"
+        r.add(m.start(), m.end(), check, int(m.group("n")), table=T2, rows=(row,), columns=(column,))
+
+
 # ------------------------------------------------------------------ enumerations (R22)
 _UNITS = "条|件|篇|个|次|场|期|项"
 _COUNT = re.compile(rf"(?P<n>\d+)(?P<u>{_UNITS})")
@@ -333,15 +415,19 @@ def read_claims(report: Report) -> list[Claim]:
     """Every claim of the narrative that a rule can compare with the tables, in reading order."""
     fmt = report.format
     table2_rows, column_by_verb = fmt.document_rows, fmt.column_by_verb()
+    decisions = _decision_pattern(fmt)
     claims: list[Claim] = []
     for section in fmt.sections:
         previous = ""
         for paragraph in normalize(report.sections.get(section.number, "")).split("\n"):
+            stated_bases: list[Claim] = []
             for sentence in split_sentences(paragraph):
                 reader = _Reader(section.number, sentence, paragraph, fmt)
                 _read_table3(reader)
                 _read_table4(reader)
                 _read_table2(reader, column_by_verb, table2_rows)
+                _read_decisions(reader, decisions)
+                _percentages(reader, stated_bases)
                 _enumeration(reader, previous)
                 claims += reader.claims
                 previous = sentence

@@ -5,6 +5,9 @@
   with a constant only; table 三's "总计 = 六类申请人之和" needs one column against others.
 - expect_column_values_to_be_whole_numbers: counts must be integers (a float column may
   hold 2.5 after an import).
+- expect_column_pair_values_to_be_close: row-wise |A − B| ≤ that row's tolerance column. A
+  percentage the text states (R24) may differ from count ÷ base by its own rounding (33.9 %
+  has ±0.05) and 0.01 point more; GX's pair expectations compare exactly.
 
 Rows with a missing value in any of the columns are skipped by default: a blank cell is
 reported once, by the rule for blanks (R12/R19…), not again by every sum it takes part in.
@@ -84,4 +87,32 @@ class ExpectColumnValuesToBeWholeNumbers(ColumnMapExpectation):
     success_keys: ClassVar[Tuple[str, ...]] = ("mostly",)
 
 
-CUSTOM_TYPES = ("expect_row_total_to_match_parts", "expect_column_values_to_be_whole_numbers")
+class ColumnPairValuesClose(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.pair_close"
+    condition_domain_keys = ("batch_id", "table", "column_list", "row_condition", "condition_parser", "ignore_row_if")
+    condition_value_keys = ()
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list, **kwargs):
+        a, b, tolerance = (column_list.iloc[:, i].astype(float) for i in range(3))
+        return (a - b).abs() <= tolerance + 1e-9
+
+
+class ExpectColumnPairValuesToBeClose(MulticolumnMapExpectation):
+    """Expect, in every row, |column_list[0] − column_list[1]| ≤ column_list[2] (the row's tolerance)."""
+
+    ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "any_value_is_missing"
+
+    map_metric: ClassVar[str] = "multicolumn_values.pair_close"
+    success_keys: ClassVar[Tuple[str, ...]] = ("mostly",)
+    args_keys: ClassVar[Tuple[str, ...]] = ("column_list",)
+
+    @pydantic.root_validator(skip_on_failure=True)
+    def _three_columns(cls, values):
+        if len(values.get("column_list") or []) != 3:
+            raise ValueError("column_list must be [A, B, tolerance]")
+        return values
+
+
+CUSTOM_TYPES = ("expect_row_total_to_match_parts", "expect_column_values_to_be_whole_numbers",
+                "expect_column_pair_values_to_be_close")

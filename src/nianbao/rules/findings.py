@@ -15,7 +15,7 @@ import pandas as pd
 from ..report.layout import CellKey
 from ..provenance.manifest import VALIDATION_MIME as MIME, validation_record  # noqa: F401 - rules' names too
 from .catalog import ERROR, LEVEL_BY_GX, RULES, WARNING
-from .frames import A_NUMBER, COLUMN, ID, PREVIOUS, QUOTE, REF, ROW, RULE, SECTION, TABLE, TEXT, VALUE
+from .frames import A_NUMBER, BASIS, COLUMN, ID, PREVIOUS, QUOTE, REF, ROW, RULE, SECTION, TABLE, TEXT, VALUE
 
 LEVEL_NAMES = {ERROR: "错误", WARNING: "警告"}
 
@@ -98,6 +98,9 @@ def _explain(config, row: pd.Series, parameters: dict) -> tuple[object, object, 
         bound = plain(bound)
         expected = bound if relation == "==" else f"{'≤' if relation == '<=' else '≥'} {bound}"
         return expected, plain(actual), bound
+    if kind == "expect_column_pair_values_to_be_close":  # R24: the stated %, count ÷ base, and that division
+        a, b = kw["column_list"][:2]
+        return plain(row[a]), plain(row[b]), row.get(BASIS) or ""
     if kind in ("expect_column_pair_values_to_be_equal", "expect_column_pair_values_a_to_be_greater_than_b"):
         a, b = plain(row[kw["column_A"]]), plain(row[kw["column_B"]])
         return (a if kind.endswith("to_be_equal") else f"≤ {a}"), b, a  # A ≥ B: B should be at most A

@@ -14,8 +14,10 @@ Views of a report (the format-version suite):
 - t3T:       table 三 columns, columns t3T.<row key>           (column-wise: R10, R11, R13)
 - t4:        table 四 groups (行政复议, 未经复议直接起诉, 复议后起诉), columns t4.<column key>
 - claims:    numbers the narrative states and the table cells they speak of (claims.py)
-- structure: headings, rows, the format version, the statements 六 owes (信息处理费) and the
-             marks of an unfinished draft, each expected against found text
+- structure: headings, rows, the format version, the statements 六 owes (信息处理费), the years the
+             report names (R30), the topics of 一 (R33) and the marks of an unfinished draft, each expected
+             against found text; and measures against their limits (`limit` ≥ `measured`): the length of
+             一 (R33), the share of （六）其他处理 (R35), each section's share repeated from last year's (R37)
 Views of two years (the cross-year suite, frame `years`): x3 (表三 carry-over), x2 (表二 this
 year and last).
 
@@ -46,11 +48,13 @@ TABLE, ROW, COLUMN = "table", "row", "column"  # where a finding points, in Chin
 REF = "ref"  # the same place by key: table number|row key|column key (layout.CellKey), ';' between cells
 VALUE, TEXT, DECIMALS, UNIT = "value", "text", "decimals", "unit"  # cells
 STATED, FOUND, SECTION, QUOTE = "stated", "found", "section", "quote"  # claims
+TOLERANCE, BASIS = "tolerance", "basis"  # R24: how far a stated percentage may be off, and what it is of
 EXPECTED, ACTUAL = "expected", "actual"  # structure
+LIMIT, MEASURED = "limit", "measured"  # structure measures (R33, R35, R37)
 COMMON = (VIEW, LINE, ID, CHECK, RULE, TABLE, ROW, COLUMN, REF)
 CELL_COLUMNS = (VALUE, TEXT, DECIMALS, UNIT)
-CLAIM_COLUMNS = (STATED, FOUND, SECTION, QUOTE)
-STRUCTURE_COLUMNS = (EXPECTED, ACTUAL)
+CLAIM_COLUMNS = (STATED, FOUND, SECTION, QUOTE, TOLERANCE, BASIS)
+STRUCTURE_COLUMNS = (EXPECTED, ACTUAL, LIMIT, MEASURED)
 
 A_NUMBER = "数字"  # what a blank cell should hold: the `expected` of every blank-cell finding
 CELLS, LINES, YEARS = "cells", "lines", "years"  # the frames; an expectation's meta names its frame
@@ -153,7 +157,7 @@ class _Frame:
 
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows, columns=self.columns)
-        text = set(COMMON) | {TEXT, UNIT, SECTION, QUOTE, EXPECTED, ACTUAL}
+        text = set(COMMON) | {TEXT, UNIT, SECTION, QUOTE, BASIS, EXPECTED, ACTUAL}
         for name in df.columns:
             df[name] = df[name].astype(object) if name in text else df[name].astype(float)
         return df
@@ -184,17 +188,21 @@ def cell_checks(fmt: Format) -> list[str]:
 
 # A claim's kind → (the `check` that selects it for an expectation, the rule it answers to).
 CLAIM_CHECKS = {"R20": ("claim", "R20"), "R21": ("claim", "R21"), "R23": ("claim", "R23"), "R25": ("claim", "R25"),
-                "R22=": ("claim:warning", "R22"), "R23q": ("claim:warning", "R23"), "R22<=": ("claim:at-most", "R22")}
+                "R22=": ("claim:warning", "R22"), "R23q": ("claim:warning", "R23"), "R22<=": ("claim:at-most", "R22"),
+                "R24": ("claim:percent", "R24"), "R32": ("claim:warning", "R32"), "R32<=": ("claim:within-table", "R32")}
 
 
-def report_frames(report: Report, claims: list[Claim] | None = None) -> dict[str, pd.DataFrame]:
-    """{'cells': …, 'lines': …}: every view of one report."""
+def report_frames(report: Report, claims: list[Claim] | None = None,
+                  previous: Report | None = None) -> dict[str, pd.DataFrame]:
+    """{'cells': …, 'lines': …}: every view of one report; previous (last year's, of any format
+    version: the six sections are the same) for the texts repeated from it (R37)."""
     fmt = report.format
     c = _Frame(list(CELL_COLUMNS + CLAIM_COLUMNS + STRUCTURE_COLUMNS))
     _add_cells(c, report)
     for i, claim in enumerate(claims if claims is not None else claims_module.read_claims(report), 1):
         _add_claim(c, report, f"c{i}", claim)
     _add_structure(c, report)
+    _add_narrative(c, report, previous)
     f = _Frame(line_columns(fmt))
     for block in fmt.table2:
         for label in block.rows:
@@ -284,8 +292,33 @@ def _claim_target(report: Report, claim: Claim) -> tuple[float, str, str, str, s
 def _add_claim(f: _Frame, report: Report, line: str, claim: Claim) -> None:
     found, table, row, column, cells = _claim_target(report, claim)
     check, rule = CLAIM_CHECKS[claim.check]
+    extra = {}
+    if claim.check == "R24":
+        found, extra = _percentage(report, claim)
     f.add("claims", line, check=check, rule=rule, table=table, row=row, column=column, ref=cells,
-          **{STATED: float(claim.stated), FOUND: found, SECTION: report.heading(claim.section), QUOTE: claim.quote})
+          **{STATED: float(claim.stated), FOUND: found, SECTION: report.heading(claim.section), QUOTE: claim.quote,
+             **extra})
+
+
+def _percentage(report: Report, claim: Claim) -> tuple[float, dict]:
+    """R24: count ÷ base as a percentage (both as the text states them; the base from the table when the
+    text names it without a number), and how far the stated one may be off: its own rounding + 0.01 point."""
+    fmt = report.format
+    total = fmt.total_column().key
+    label = "+".join(fmt.table3_row_label(r) for r in claim.base)
+    if len(claim.parts) > 1:
+        base, said = float(claim.parts[1]), f"正文所述{label} {claim.parts[1]}"
+    else:
+        width = len(fmt.table3_columns)
+        index = [c.key for c in fmt.table3_columns].index(total)
+        base = _sum([_cells(report.table3.get(r), width)[index] for r in claim.base])
+        said = f"表中{label} {plain_number(base)}"
+    found = round(100 * claim.parts[0] / base, 3) if base and not math.isnan(base) else math.nan
+    return found, {TOLERANCE: 0.5 * 10 ** -claim.decimals + 0.01, BASIS: f"{claim.parts[0]} ÷ {said}"}
+
+
+def plain_number(value: float) -> str:
+    return "空白" if math.isnan(value) else f"{value:g}"
 
 
 def _add_structure(f: _Frame, report: Report) -> None:
@@ -321,6 +354,67 @@ def _add_structure(f: _Frame, report: Report) -> None:
     _add_draft(f, report)
     if fmt.fee_section:
         _add_fees(f, report)
+
+
+def _add_narrative(f: _Frame, report: Report, previous: Report | None) -> None:
+    """What the texts show beyond their numbers (narrative.py): R30 years, R33 一's topics and length,
+    R35 the share of （六）其他处理, R37 each section's share repeated from last year's."""
+    from . import narrative
+
+    fmt = report.format
+    marked = newyear.draft_sections(report)  # last year's text kept as a draft: DRAFT says so, once
+    for i, said in enumerate(narrative.stated_years(report)):
+        f.add("structure", f"year.{i}", check="structure", rule="R30", table=TEXT_BODY if said.what != "标题" else WHOLE_REPORT,
+              row=said.what, column="年度", **{EXPECTED: f"{report.year}年", ACTUAL: f"{said.year}年", QUOTE: said.quote})
+    for section in fmt.sections:
+        text = report.sections.get(section.number, "")
+        heading = report.heading(section.number)
+        if section.topics and text.strip():
+            wanted, missing = narrative.topics(report, section)
+            expected = "涵盖" + "、".join(wanted)
+            f.add("structure", f"topics.{section.number}", check="structure:warning", rule="R33", table=TEXT_BODY,
+                  row=heading, column="内容", **{EXPECTED: expected,
+                                                ACTUAL: "未写到" + "、".join(missing) if missing else expected})
+        if section.max_chars:
+            f.add("structure", f"length.{section.number}", check="measure:warning", rule="R33", table=TEXT_BODY,
+                  row=heading, column="篇幅", **{LIMIT: float(section.max_chars),
+                                               MEASURED: float(narrative.length(text))})
+        last = previous.sections.get(section.number, "") if previous is not None else ""
+        repeat = narrative.repeated(text, last, fmt) if last and section.number not in marked else None
+        if repeat is not None:
+            f.add("structure", f"repeat.{section.number}", check="measure:warning", rule="R37", table=TEXT_BODY,
+                  row=heading, column=f"与{previous.year}年重复",
+                  **{LIMIT: narrative.option(report, "repeat_share", narrative.REPEAT_SHARE), MEASURED: repeat.share,
+                     QUOTE: repeat.passage})
+    _add_rare_results(f, report)
+
+
+def _add_rare_results(f: _Frame, report: Report) -> None:
+    """R35: （六）其他处理 as a share of （七）总计 (60号 一（三）: 极少数特殊情况; 偏高 is followed up)."""
+    from . import narrative
+
+    fmt = report.format
+    rows = fmt.result_categories.get(fmt.rare_result, ())
+    if not rows:
+        return
+    total = fmt.total_column()
+    width, index = len(fmt.table3_columns), [c.key for c in fmt.table3_columns].index(total.key)
+    done_row = fmt.row_key(formats.RESULTS_TOTAL)
+    other = _sum([_cells(report.table3.get(r), width)[index] for r in rows])
+    done = _sum([_cells(report.table3.get(done_row), width)[index]])
+    if math.isnan(other) or math.isnan(done) or done < narrative.MIN_RESULTS:
+        return
+    first = fmt.table3_row(rows[0])
+    label = first.group or first.label
+    detail = f"{label} {other:g} 件 / {fmt.table3_row_label(done_row)} {done:g} 件"
+    if fmt.catch_all_row and fmt.catch_all_row in rows:
+        rest = _sum([_cells(report.table3.get(fmt.catch_all_row), width)[index]])
+        if not math.isnan(rest):
+            detail += f"，其中{fmt.table3_row(fmt.catch_all_row).label} {rest:g} 件"
+    f.add("structure", "rare-results", check="measure:warning", rule="R35", table=T3, row=label, column=total.label,
+          ref=refs(T3, list(rows) + [done_row], [total.key]),
+          **{LIMIT: narrative.option(report, "other_share", narrative.OTHER_SHARE),
+             MEASURED: round(100 * other / done, 1), QUOTE: detail})
 
 
 DRAFT_DONE = "按本年情况改写，并删除草稿标记行"

@@ -24,7 +24,7 @@ from ..errors import NianbaoError
 from ..model.formats import COUNT, DELTA, MONEY, Format
 from . import frames as F
 from .catalog import ERROR, GX_SEVERITY, RULES, WARNING
-from .custom import ExpectColumnValuesToBeWholeNumbers, ExpectRowTotalToMatchParts
+from .custom import ExpectColumnPairValuesToBeClose, ExpectColumnValuesToBeWholeNumbers, ExpectRowTotalToMatchParts
 
 CROSS_YEAR = "cross-year"
 FEE_DECIMALS = "fee_decimals"  # suite parameter: the decimals a fee may have (options.fee_decimals)
@@ -186,25 +186,40 @@ def claim_expectations() -> list:
         _pair(["R20", "R21", "R23", "R25"], "claim", F.STATED, F.FOUND, said + "（{expected}），表中为 {actual}"),
         # R22 is a warning: real reports nest categories (2139 = 1744 + 393 + 2, 解读类 21 inside 393);
         # so are qualitative R23 claims (均获维持, 均已审结).
-        _pair(["R22", "R23"], "claim:warning", F.STATED, F.FOUND, {
+        _pair(["R22", "R23", "R32"], "claim:warning", F.STATED, F.FOUND, {
             "R22": "“{quote}”：分项之和为 {actual}，所述总数为 {expected}",
-            "R23": said + "，应为 {expected}，表中为 {actual}"}, warning=True),
+            "R23": said + "，应为 {expected}，表中为 {actual}",
+            # R32: a figure of decisions 作出/办理 is the cell (all decisions, 已公开 and 依法未公开).
+            "R32": said + "（{expected}），表中处理决定数量为 {actual}"}, warning=True),
         _pair("R22", "claim:at-most", F.STATED, F.FOUND, "“{quote}”：分项之和 {actual} 超过所述总数 {bound}",
               warning=True, at_most=True),
+        # R32: decisions 公开/公示 are at most all decisions (the text's figure ≤ the table's).
+        _pair("R32", "claim:within-table", F.FOUND, F.STATED, said + "（{actual}），超过表中全部处理决定数量 {bound}",
+              warning=True, at_most=True),
+        # R24: the stated percentage against count ÷ base, within its rounding and 0.01 point.
+        ExpectColumnPairValuesToBeClose(
+            column_list=[F.STATED, F.FOUND, F.TOLERANCE], row_condition=Col(F.CHECK) == "claim:percent",
+            severity=_severity("R24"), meta=_meta("R24", said + "，按 {bound} 计算为 {actual}%")),
     ]
 
 
 def structure_expectations() -> list:
     messages = {"R27": "应为“{expected}”，实为“{actual}”", "R28": "应为 {expected}，实为 {actual}",
                 "R29": "应使用{expected}，实为{actual}", "DRAFT": "草稿未定稿，应{expected}，实为{actual}",
-                "R26": "应{expected}，实为{actual}", "R15": "应{expected}，实为{actual}"}
+                "R30": "“{quote}”：应为报告年度 {expected}，实为 {actual}",
+                "R26": "应{expected}，实为{actual}", "R15": "应{expected}，实为{actual}", "R33": "应{expected}，实为{actual}"}
     return [
-        _pair(["R27", "R28", "R29", "DRAFT"], "structure", F.EXPECTED, F.ACTUAL,
-              {r: messages[r] for r in ("R27", "R28", "R29", "DRAFT")}),
+        _pair(["R27", "R28", "R29", "DRAFT", "R30"], "structure", F.EXPECTED, F.ACTUAL,
+              {r: messages[r] for r in ("R27", "R28", "R29", "DRAFT", "R30")}),
         # R29 for 2019: 60号 only encouraged the unified format, so a mismatch is a warning.
         # R26 is "hard" in the reference, a warning here (catalog.py says why); R15 is a warning there too.
-        _pair(["R29", "R26", "R15"], "structure:warning", F.EXPECTED, F.ACTUAL,
-              {r: messages[r] for r in ("R29", "R26", "R15")}, warning=True),
+        _pair(["R29", "R26", "R15", "R33"], "structure:warning", F.EXPECTED, F.ACTUAL,
+              {r: messages[r] for r in ("R29", "R26", "R15", "R33")}, warning=True),
+        # Measures against their limits (the limits of R35 and R37 come from the source's options).
+        _pair(["R33", "R35", "R37"], "measure:warning", F.LIMIT, F.MEASURED, {
+            "R33": "篇幅原则上不超过 {bound} 字，实为 {actual} 字",
+            "R35": "其他处理占办理结果总计的 {actual}%，超过 {bound}%（{quote}）",
+            "R37": "与上年同一部分重复 {actual}%，超过 {bound}%（如“{quote}”）"}, warning=True, at_most=True),
     ]
 
 
