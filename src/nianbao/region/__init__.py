@@ -1,0 +1,2 @@
+"""The region: who reports to whom (register), the 汇总 report built from its parts (rollup), who
+is missing or late (status), the region at a glance (overview) and the 整改清单 (export)."""
