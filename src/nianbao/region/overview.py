@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from .. import paths
+from ..errors import UsageError
 from ..model import formats
 from . import ratios as figures
 from .collect import STATE_LABELS, Agency, Region, collect_region
@@ -358,6 +359,8 @@ def build_overview(root: Path | None, year, *, government: str = "", pdf: bool =
         paths.check_agency_id(government)
     out_dir = root / "outputs" / str(year)
     paths.refuse_links(out_dir, root / "outputs")
+    if not (root / NOTEBOOK).is_file():
+        raise UsageError(f"找不到区域概览笔记本 {root / NOTEBOOK}", f"the overview notebook {root / NOTEBOOK} is missing")
     scratch = Path(tempfile.mkdtemp(prefix="nianbao-overview-"))
     try:
         nb = execute_report(root / NOTEBOOK, scratch / FILES[0], overview_params(year, government),
@@ -377,6 +380,8 @@ def build_overview(root: Path | None, year, *, government: str = "", pdf: bool =
                         printer.close()
             except ChromiumMissing:
                 pass  # HTML only, as render does without Chromium
+        if FILES[2] not in made:  # no PDF this time: an older one would not match the page
+            (out_dir / FILES[2]).unlink(missing_ok=True)
         written = []
         for name, data in made.items():
             paths.write_atomic(out_dir / name, data, within=root / "outputs")
