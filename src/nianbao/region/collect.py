@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from ..errors import NianbaoError
+from ..errors import NianbaoError, UsageError
 from ..model.formats import format_for_year
 from ..model.sources import Report, load_report
 from ..provenance import manifest as provenance
@@ -157,6 +157,11 @@ def collect_region(root: Path | None, year, government: str = "") -> Region:
     root = Path(root) if root else paths.project_dir()
     year = paths.check_year(year)
     register, status = register_of(root, year)
+    if government:
+        paths.check_agency_id(government)
+        if register is not None and government not in register.bodies:
+            raise UsageError(f"登记表 {register.path} 中没有政府 {government}",
+                             f"the register {register.path} lists no government {government}")
     region = Region(year, government, register=register)
     folder = root / "params" / str(year)
     with_params = sorted(p.stem for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
