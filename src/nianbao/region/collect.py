@@ -112,10 +112,25 @@ def _load(path: Path) -> tuple[Report | None, str]:
         try:
             from .parts import load_fast
         except ImportError:
-            return load_report(path), ""
+            load_fast = _load_fast
         return load_fast(path, raw), ""
     except NianbaoError as error:
         return None, str(error).splitlines()[0]
+
+
+def _load_fast(path: Path, raw: bytes) -> Report:
+    """libyaml's parser and the source schema; anything it does not take goes the strict way (whose
+    message is the one to show). The overview reads sources render has checked already."""
+    import yaml
+
+    from ..model.sources import decode_text, parse_report
+
+    if not hasattr(yaml, "CSafeLoader"):
+        return load_report(path)
+    try:
+        return parse_report(yaml.load(decode_text(raw, str(path)), Loader=yaml.CSafeLoader), str(path))  # noqa: S506
+    except (yaml.YAMLError, ValueError, NianbaoError):
+        return load_report(path)
 
 
 def register_of(root: Path, year: int):
