@@ -54,8 +54,14 @@ class Agency:
 
     @property
     def draft(self) -> bool:
-        return bool((self.validation or {}).get("draft") or (self.manifest or {}).get("draft")
-                    or (self.report is not None and self.report.options.get("draft")))
+        """A source not finished yet (nianbao new's draft, the DRAFT rule). A report the review gate
+        marks draft for its unreviewed errors shows as errors: those are what to act on."""
+        return bool((self.validation or {}).get("draft") or (self.report is not None and self.report.options.get("draft")))
+
+    def standing(self, severity: str) -> list[dict]:
+        """The findings of a severity the office has not dismissed (review.state)."""
+        return [f for f in self.findings if f.get("severity") == severity
+                and not (isinstance(f.get("review"), dict) and f["review"].get("state") == "dismissed")]
 
     @property
     def state(self) -> str:
@@ -71,7 +77,9 @@ class Agency:
             return "draft"
         if not self.rendered:
             return "unrendered"
-        return report_status(self.manifest)
+        if self.validation is None:
+            return report_status(self.manifest)
+        return "errors" if self.standing("error") else "warnings" if self.standing("warning") else "clean"
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.get("severity") == severity)

@@ -23,7 +23,7 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 REVIEW_LABELS = {"confirmed": "已确认", "dismissed": "已排除"}
 COLUMNS = ("机构标识", "机构", "规则", "规则内容", "级别", "表", "行", "列", "应为", "实为", "说明",
            "发现编号", "审核状态", "审核理由", "审核人", "审核时间")
-SUMMARY_COLUMNS = ("机构标识", "机构", "状态", "错误", "警告", "发现合计", "未审核的错误")
+SUMMARY_COLUMNS = ("机构标识", "机构", "状态", "错误", "警告", "发现合计", "未排除的错误")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,15 +52,12 @@ def finding_row(agency: Agency, finding: dict) -> list:
         review.get("reason"), review.get("by"), review.get("at"))]
 
 
-def _unreviewed_errors(agency: Agency) -> int:
-    return sum(1 for f in agency.findings if f.get("severity") == "error"
-               and not (isinstance(f.get("review"), dict) and f["review"].get("state") == "dismissed"))
 
 
 def summary_row(agency: Agency) -> list:
     errors = agency.count("error")
     return [_text(v) for v in (agency.id, agency.name, STATE_LABELS.get(agency.state, agency.state), errors,
-                               len(agency.findings) - errors, len(agency.findings), _unreviewed_errors(agency))]
+                               len(agency.findings) - errors, len(agency.findings), len(agency.standing("error")))]
 
 
 def rows(region: Region) -> list[list]:
