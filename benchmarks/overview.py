@@ -98,12 +98,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=1000)
     parser.add_argument("--checked", type=int, default=25)
+    parser.add_argument("--keep", type=Path, help="build the project in DIR (kept), or reuse the one there")
     args = parser.parse_args()
     from nianbao.batch.run import index_rows
     from nianbao.region.collect import collect_region
 
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-overview-") as tmp:
-        t_setup, root = timed(lambda: make_project(Path(tmp), args.agencies, args.checked))
+        base = args.keep or Path(tmp)
+        if (base / "project").is_dir():
+            t_setup, root = 0.0, base / "project"
+        else:
+            t_setup, root = timed(lambda: make_project(base, args.agencies, args.checked))
         t_collect, region = timed(lambda: collect_region(root, YEAR))
         findings = sum(len(a.findings) for a in region.agencies)
         t_overview_html, _ = timed(lambda: nianbao(root, "overview", "--year", str(YEAR), "--no-pdf"))

@@ -71,7 +71,7 @@ class Agency:
             return "缺报"
         if self.failure or (self.manifest and self.manifest.get("status") != "ok"):
             return "failed"
-        if self.source and self.report is None:
+        if self.source and self.source_error:
             return "unreadable"
         if self.draft:
             return "draft"
@@ -172,8 +172,9 @@ def _under(register, government: str) -> set[str] | None:
     return inside
 
 
-def collect_region(root: Path | None, year, government: str = "") -> Region:
-    """Every agency of the year with what is known of it (see the module docstring)."""
+def collect_region(root: Path | None, year, government: str = "", *, sources: bool = True) -> Region:
+    """Every agency of the year with what is known of it (see the module docstring). sources=False:
+    whether each source exists, not what it holds (the 整改清单 needs no tables)."""
     from ..batch.index import read_failure
     from ..report.params import load_params
 
@@ -199,16 +200,21 @@ def collect_region(root: Path | None, year, government: str = "") -> Region:
         if agency_id in registered:
             row = registered[agency_id]
             agency.name, agency.late, agency.kind, agency.role = row.name, row.late, row.kind, row.role
+        params = {}
         try:
-            params = load_params(root, year, paths.check_agency_id(agency_id))
+            # only data_dir matters here: a file that does not name it is not parsed (a thousand: seconds)
+            if b"data_dir" in paths.params_path(root, year, paths.check_agency_id(agency_id)).read_bytes():
+                params = load_params(root, year, agency_id)
+        except (FileNotFoundError, NotADirectoryError):
+            pass
         except NianbaoError as error:
             region.notes.append(f"{agency_id}: {str(error).splitlines()[0]}")
-            params = {}
         data = paths.data_dir(root, params.get("data_dir"))
         source = data / str(year) / f"{agency_id}.yaml"
         agency.source = source.is_file()
-        agency.report, agency.source_error = _load(source)
-        agency.previous, _ = _load(data / str(year - 1) / f"{agency_id}.yaml")
+        if sources:
+            agency.report, agency.source_error = _load(source)
+            agency.previous, _ = _load(data / str(year - 1) / f"{agency_id}.yaml") if agency.report else (None, "")
         out = paths.output_dir(root, year, agency_id)
         agency.manifest = provenance.read_manifest(out)
         agency.failure = read_failure(out) if agency.manifest else None

@@ -119,7 +119,7 @@ def export(root: Path | None, year, government: str = "", region: Region | None 
     """Write outputs/<year>/整改清单.xlsx and .csv; the files written."""
     root = Path(root) if root else paths.project_dir()
     year = paths.check_year(year)
-    region = region or collect_region(root, year, government)
+    region = region or collect_region(root, year, government, sources=False)
     out_dir = root / "outputs" / str(year)
     paths.refuse_links(out_dir, root / "outputs")
     made = {XLSX: workbook_bytes(region), CSV: csv_text(region).encode("utf-8")}
