@@ -23,6 +23,7 @@ def copy_project(dest: Path) -> Path:
     for part in PROJECT_PARTS:
         if (ROOT / part).exists():
             shutil.copytree(ROOT / part, dest / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy2(ROOT / "requirements.lock", dest / "requirements.lock")  # rendered inside the locked environment
     (dest / "outputs").mkdir(exist_ok=True)
     return dest
 

@@ -279,7 +279,7 @@ def test_preload_is_third_party_only_with_ipykernel_first(tmp_path):
     assert {"pandas", "great_expectations", "yaml", "nbformat"} <= set(modules)
     assert not [m for m in modules if m.split(".")[0] == "nianbao" or m.startswith("matplotlib.pyplot")]
     # Derived from what the notebook reaches through the kit: a new dependency is picked up.
-    nb = write_notebook(tmp_path / "uses-publish.ipynb", "from nianbao import publish\nimport matplotlib.pyplot")
+    nb = write_notebook(tmp_path / "uses-publish.ipynb", "from nianbao.report import publish\nimport matplotlib.pyplot")
     derived = preload_modules(nb)
     assert "nbconvert" in derived and "matplotlib.pyplot" not in derived
 

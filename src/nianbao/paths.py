@@ -18,15 +18,19 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # what a year argument may be; sources start
 
 
 def project_dir() -> Path:
-    """The project root: $NIANBAO_HOME, else the nearest parent holding notebooks/annual_report.ipynb."""
+    """The project root: $NIANBAO_HOME, else the nearest parent holding notebooks/annual_report.ipynb;
+    UsageError (exit 2) outside any project."""
     env = os.environ.get("NIANBAO_HOME")
     if env:
         return Path(env).resolve()
     for here in (Path.cwd(), *Path.cwd().parents):
         if (here / "notebooks" / "annual_report.ipynb").is_file():
             return here
-    # Installed from a checkout (editable): the package sits in <root>/src/nianbao.
-    return Path(__file__).resolve().parents[2]
+    # No fallback to where the package was installed from: that would read and write someone else's project.
+    raise UsageError(f"{Path.cwd()} 不在 nianbao 报告项目中（找不到 notebooks/annual_report.ipynb）；"
+                     "请进入项目目录、设置 NIANBAO_HOME，或用 nianbao init DIR 新建项目",
+                     f"{Path.cwd()} is not inside a nianbao reports project (no notebooks/annual_report.ipynb here "
+                     "or above): cd into one, set NIANBAO_HOME, or create one with 'nianbao init DIR'")
 
 
 def check_agency_id(agency: str) -> str:

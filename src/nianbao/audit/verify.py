@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import leftovers, paths
 from ..provenance import attestation
+from ..provenance import envlock
 from ..provenance import ledger
 from ..provenance import manifest as provenance
 from ..provenance import signing
@@ -163,6 +164,8 @@ def audit_one(root: Path, folder: Path, agency: str, has_params: bool, shared: d
     if environment and provenance.environment_digest(environment) != env_now:
         audit.notes.append("渲染时的环境（nianbao 或依赖包版本）与当前不同 / rendered in another environment "
                            "(nianbao or package versions differ from now)")
+    if lock_note := envlock.audit_note(manifest):
+        audit.notes.append(lock_note)
     if (folder / "report.ipynb").is_file():
         audit.error_cells = error_cells(folder / "report.ipynb")
     failed = manifest.get("status") != "ok"

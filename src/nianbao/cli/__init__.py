@@ -9,8 +9,8 @@ import sys
 from ..errors import NianbaoError, printable
 
 # One module per command; each has add_parser(subparsers) and run(args) -> int.
-COMMANDS = ("render", "check", "import_", "new", "template", "batch", "audit", "synth", "lab", "key", "overview",
-            "export")
+COMMANDS = ("init", "render", "check", "import_", "new", "template", "batch", "audit", "synth", "lab", "key",
+            "overview", "export")
 
 
 def positive(kind, *, also: tuple[str, ...] = ()):

@@ -26,6 +26,7 @@ VALIDATION_MIME = "application/vnd.nianbao.validation+json"  # how the executed 
 NOTEBOOK = "notebooks/annual_report.ipynb"
 SHARED_DIRS = ("expectations", "templates")  # every file under these is an input of every report
 SCHEMA = 1
+TIMES = ("started", "finished", "timings", "cell_times")  # clock readings: manifest.json only, never in the notebook
 # Packages whose versions the notebook's provenance table shows (manifest.json lists all of them).
 KEY_PACKAGES = ("pandas", "great_expectations", "papermill", "nbclient", "nbconvert", "ipykernel", "PyYAML",
                 "playwright")
@@ -243,7 +244,8 @@ def seal(folder: Path, nb, manifest: dict) -> dict:
             papermill["input_path"] = NOTEBOOK
             papermill["output_path"] = f"outputs/{manifest['year']}/{manifest['agency']}/report.ipynb"
         others = {k: v for k, v in output_hashes(folder).items() if k != notebook.name}
-        nb.metadata.setdefault("nianbao", {})["provenance"] = json.loads(json.dumps(dict(manifest, outputs=others),
+        timeless = {k: v for k, v in manifest.items() if k not in TIMES}  # the same inputs, the same notebook bytes
+        nb.metadata.setdefault("nianbao", {})["provenance"] = json.loads(json.dumps(dict(timeless, outputs=others),
                                                                                    default=str))
         nbformat.write(nb, str(notebook))
     manifest = dict(manifest, outputs=output_hashes(folder))

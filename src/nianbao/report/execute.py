@@ -38,6 +38,28 @@ def failing_cell(nb) -> tuple[int, str, str]:
     return -1, "", ""
 
 
+CLOCK_KEYS = ("start_time", "end_time", "duration")  # papermill's, in the notebook's and each cell's metadata
+
+
+def take_times(nb) -> dict:
+    """Remove every clock reading papermill and nbclient put in an executed notebook and return them
+    (for manifest.json), and fix the parameters cell's random id: what stays depends on the inputs
+    only, so a re-render is byte-identical."""
+    def take(meta: dict) -> dict:
+        return {k: meta.pop(k) for k in CLOCK_KEYS if k in meta}
+
+    times = {"notebook": take(nb.metadata.get("papermill", {})), "cells": []}
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id on every run
+        timing = take(cell.get("metadata", {}).get("papermill", {}))
+        execution = cell.get("metadata", {}).pop("execution", None)  # nbclient's iopub/shell timestamps
+        if execution:
+            timing["execution"] = execution
+        times["cells"].append(timing)
+    return times
+
+
 def execute_report(notebook: Path, output: Path, parameters: dict, *, cwd: Path,
                    timeout: int = CELL_TIMEOUT, report_timeout: float | None = None,
                    **engine_kwargs) -> nbformat.NotebookNode:

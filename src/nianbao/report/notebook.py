@@ -44,7 +44,15 @@ def validate(report: Report, data_dir: str | Path = ""):
     that render writes to validation.json."""
     from .. import rules  # imports GX: only here, so the publishable cells stay light
 
-    return rules.check_source(report)
+    import dataclasses
+
+    from ..provenance.manifest import relative
+
+    validation = rules.check_source(report)
+    # Project-relative file names: the record (validation.json) is the same wherever the project is.
+    root = paths.project_dir()
+    return dataclasses.replace(validation, source=relative(Path(validation.source), root) if validation.source else "",
+                               previous=relative(Path(validation.previous), root) if validation.previous else "")
 
 
 def provenance(report: Report, data_dir: str | Path = ""):

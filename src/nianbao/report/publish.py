@@ -3,8 +3,11 @@ report.pdf from that HTML (headless Chromium through playwright, A4, real text).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import nbformat
@@ -132,3 +135,48 @@ class PdfPrinter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+# ------------------------------------------------------------------ the same PDF from the same page
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\((D:[^)]*)\)")
+PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]*)>\s*<([0-9A-Fa-f]*)>\s*\]")
+PUBLISHED = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})")
+BEIJING = timezone(timedelta(hours=8))
+
+
+def pdf_date(year: int, published: str | None = None) -> datetime:
+    """The date a report's PDF carries: $SOURCE_DATE_EPOCH when set, else its publication date
+    (options.published, e.g. 2022年1月20日), else 31 January of the next year (the legal deadline)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    match = PUBLISHED.search(str(published or ""))
+    if match:
+        with contextlib.suppress(ValueError):
+            return datetime(*map(int, match.groups()), tzinfo=BEIJING)
+    return datetime(int(year) + 1, 1, 31, tzinfo=BEIJING)
+
+
+def reproducible_pdf(data: bytes, when: datetime) -> bytes:
+    """Chromium stamps its clock into the Info dictionary (CreationDate, ModDate) and may write a
+    random trailer /ID: rewrite them in place, to `when` and to a hash of the rest of the file. Every
+    replacement keeps its length (padded with blanks outside the string), so the xref offsets stay valid."""
+    offset = when.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    stamp = f"D:{when:%Y%m%d%H%M%S}{sign}{minutes // 60:02d}'{minutes % 60:02d}'".encode()
+
+    def date(match: re.Match) -> bytes:
+        old = match.group(0)
+        new = b"/" + match.group(1) + b" (" + (stamp if len(stamp) <= len(match.group(2)) else stamp[:16]) + b")"
+        return new.ljust(len(old)) if len(new) <= len(old) else old
+
+    data = PDF_DATE.sub(date, data)
+    hexes = re.compile(rb"<[0-9A-Fa-f]*>")
+    blank = PDF_ID.sub(lambda m: hexes.sub(lambda h: b"<" + b"0" * (len(h.group(0)) - 2) + b">", m.group(0)), data)
+    digest = hashlib.sha256(blank).hexdigest().upper().encode()
+
+    def ident(match: re.Match) -> bytes:
+        return hexes.sub(lambda h: b"<" + (digest * 4)[:len(h.group(0)) - 2] + b">", match.group(0))
+
+    return PDF_ID.sub(ident, blank)

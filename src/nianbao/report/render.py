@@ -14,13 +14,14 @@ from pathlib import Path
 
 from .. import leftovers, paths
 from ..provenance import attestation
+from ..provenance import envlock
 from ..provenance import ledger
 from ..provenance import manifest as provenance
 from ..provenance import signing
 from ..errors import RenderError, UsageError, WriteError
-from .execute import execute_report
+from .execute import execute_report, take_times
 from .params import NOTEBOOK, load_params
-from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html
+from .publish import ChromiumMissing, PdfPrinter, find_chromium, notebook_to_html, pdf_date, reproducible_pdf
 from ..model.sources import Report, load_report
 
 
@@ -143,6 +144,7 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
     nb = execute_report(root / NOTEBOOK, work / "report.ipynb", params, cwd=root / "notebooks",
                         report_timeout=report_timeout, **engine_kwargs)
     t1 = time.perf_counter()
+    cell_times = take_times(nb)  # papermill's clock readings: for manifest.json only, the notebook stays the same
     # The notebook ran the rules (its audit cell); validation.json is that record, for machines.
     record = result.validation = provenance.validation_record(nb)
     if record is None:
@@ -161,7 +163,9 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
             own = printer is None
             printer = printer or PdfPrinter()
             try:
-                (work / "report.pdf").write_bytes(printer.print_pdf(work / "report.html"))
+                printed = printer.print_pdf(work / "report.html")
+                when = pdf_date(year, report.options.get("published"))
+                (work / "report.pdf").write_bytes(reproducible_pdf(printed, when))
             finally:
                 if own:
                     printer.close()
@@ -169,9 +173,11 @@ def render_into(work: Path, root: Path, params: dict, report: Report, *, printer
             result.warnings.append(str(missing))
             cache_key = html_only_key or provenance.key_for(root, year, agency, params, False)
         result.timings["pdf"] = time.perf_counter() - t2
-    result.manifest = provenance.seal(work, nb, provenance.build_manifest(
+    manifest = provenance.build_manifest(
         agency=agency, year=year, name=report.agency, title=report.title, status="ok", parameters=params,
         inputs=inputs, outputs={}, started=started, finished=provenance.now(), cache_key=cache_key,
-        findings=provenance.findings_summary(work), timings=result.timings, context=context))
+        findings=provenance.findings_summary(work), timings=result.timings, context=context)
+    manifest.update(lock=envlock.record(root), cell_times=cell_times)
+    result.manifest = provenance.seal(work, nb, manifest)
     result.files = sorted(p.name for p in work.iterdir())
     return result

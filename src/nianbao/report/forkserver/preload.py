@@ -153,10 +153,14 @@ def _importable(name: str) -> bool:
 def preload_modules(notebook: Path | None = None) -> list[str]:
     """The server's preload list, ipykernel first. notebook defaults to the project's report."""
     if notebook is None:
+        from ...errors import UsageError
         from ...paths import project_dir
 
-        notebook = project_dir() / "notebooks" / "annual_report.ipynb"
-    reached = third_party_reached(notebook_imports(notebook)) if Path(notebook).is_file() else []
+        try:
+            notebook = project_dir() / "notebooks" / "annual_report.ipynb"
+        except UsageError:  # a server started outside any project: the fixed lists only
+            notebook = None
+    reached = third_party_reached(notebook_imports(notebook)) if notebook and Path(notebook).is_file() else []
     ordered = []
     for name in [*KERNEL_STARTUP, *REPORT_LIBRARIES, *reached]:
         if name not in ordered and not _never(name) and not _is_kit(name) and _importable(name):
