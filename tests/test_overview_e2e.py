@@ -206,9 +206,13 @@ def test_the_index_filters_by_status_and_by_rule(region, browser):
 
 
 def test_overview_and_export_run_alone_and_refuse_bad_input(region):
+    before = {n: (region["dir"] / n).read_bytes() for n in ("overview.ipynb", "overview.html", "整改清单.xlsx")}
     code, out, err = cli(region["root"], "overview", "--year", str(YEAR), "--no-pdf")
     assert code == 0, err
     assert not (region["dir"] / "overview.pdf").exists()  # no PDF this time: none left from before
+    assert cli(region["root"], "export", "--year", str(YEAR))[0] == 0
+    after = {n: (region["dir"] / n).read_bytes() for n in before}
+    assert after == before  # the same inputs, the same bytes (no clock in the notebook or the workbook)
     code, _, err = cli(region["root"], "overview", "--year", "twenty")
     assert code == 2 and "Traceback" not in err
     code, _, err = cli(region["root"], "export", "--year", str(YEAR), "--government", "../x")

@@ -94,10 +94,29 @@ def workbook_bytes(region: Region) -> bytes:
     _sheet(wb, FINDINGS_SHEET, COLUMNS, rows(region), (20, 30, 8, 40, 6, 8, 24, 12, 10, 10, 60, 18, 10, 30, 12, 20))
     wb.properties.title = f"{region.year}年政府信息公开工作年度报告 整改清单"
     wb.properties.creator = "nianbao"
-    wb.properties.created = wb.properties.modified = dt.datetime(region.year + 1, 1, 1)  # the same bytes each run
+    when = dt.datetime(region.year + 1, 1, 1)
+    wb.properties.created = when
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue(), when)
+
+
+def stable_zip(raw: bytes, when) -> bytes:
+    """The workbook with no clock in it: openpyxl stamps the time of saving into docProps/core.xml
+    and every zip entry; both become `when`, so the same findings give the same bytes."""
+    import re
+    import zipfile
+
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            new.writestr(zipfile.ZipInfo(item.filename, date_time=when.timetuple()[:6]), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _csv_cell(value) -> object:

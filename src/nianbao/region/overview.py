@@ -40,7 +40,7 @@ STYLE = """
 .nianbao-overview td.outlier { background: #f8d7d3; font-weight: bold; }
 .nianbao-overview .id { color: #666; font-size: .85em; }
 .nianbao-overview .note { color: #555; font-size: .9em; }
-.nianbao-overview svg.chart { max-width: 100%; height: auto; display: block; margin: .5em 0 1em; }
+.nianbao-overview svg.chart { max-width: 100%; height: auto; display: block; margin: .5em 0 1em; break-inside: avoid; }
 .nianbao-overview svg.chart text { font-family: "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; }
 @media print { .nianbao-overview th[data-col] { background: none; } }
 """
@@ -350,8 +350,10 @@ def overview_params(year: int, government: str = "") -> dict:
 def build_overview(root: Path | None, year, *, government: str = "", pdf: bool = True, printer=None) -> list[Path]:
     """Execute the overview notebook and write outputs/<year>/overview.{ipynb,html,pdf}; the files written.
     Each is written whole (built in a scratch folder, then put in place); a failure leaves the old ones."""
-    from ..report.execute import execute_report
-    from ..report.publish import ChromiumMissing, PdfPrinter, notebook_to_html
+    import nbformat
+
+    from ..report.execute import execute_report, take_times
+    from ..report.publish import ChromiumMissing, PdfPrinter, notebook_to_html, pdf_date, reproducible_pdf
 
     root = Path(root) if root else paths.project_dir()
     year = paths.check_year(year)
@@ -365,6 +367,11 @@ def build_overview(root: Path | None, year, *, government: str = "", pdf: bool =
     try:
         nb = execute_report(root / NOTEBOOK, scratch / FILES[0], overview_params(year, government),
                             cwd=root / "notebooks")
+        take_times(nb)  # no clock readings: the same inputs give the same bytes (as a report's notebook)
+        papermill = nb.metadata.get("papermill")
+        if papermill is not None:  # the project's paths, not the scratch ones of the run
+            papermill["input_path"], papermill["output_path"] = str(NOTEBOOK), f"outputs/{year}/{FILES[0]}"
+        nbformat.write(nb, str(scratch / FILES[0]))
         html = notebook_to_html(nb, (root / "templates").resolve(), page_title(root, year, government), "",
                                 f"{year}年政府信息公开工作年度报告区域概览")
         (scratch / FILES[1]).write_text(html, encoding="utf-8")
@@ -374,7 +381,7 @@ def build_overview(root: Path | None, year, *, government: str = "", pdf: bool =
                 own = printer is None
                 printer = printer or PdfPrinter()
                 try:
-                    made[FILES[2]] = printer.print_pdf(scratch / FILES[1])
+                    made[FILES[2]] = reproducible_pdf(printer.print_pdf(scratch / FILES[1]), pdf_date(year))
                 finally:
                     if own:
                         printer.close()
