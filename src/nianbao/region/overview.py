@@ -308,14 +308,20 @@ def ratios(region: Region) -> _HTML:
             mark = {"high": " ▲", "low": " ▼"}.get(side, "")
             sort = -1 if value[r.key] is None else round(value[r.key], 6)
             cells.append(f'<td class="num{" outlier" if side else ""}" data-sort="{sort}">{_pct(value[r.key])}{mark}</td>')
-        body.append(f'<tr data-agency="{escape(agency_id)}"><th scope="row" data-sort="{escape(by_id[agency_id].name)}">'
-                    f'{_who(by_id[agency_id])}</th>{"".join(cells)}</tr>')
+        agency = by_id[agency_id]
+        repeat = figures.repetition(agency.report, agency.previous)
+        cells.append(f'<td class="num" data-sort="{-1 if repeat is None else repeat}">'
+                     f'{"—" if repeat is None else f"{repeat:.1f}%"}</td>')
+        body.append(f'<tr data-agency="{escape(agency_id)}"><th scope="row" data-sort="{escape(agency.name)}">'
+                    f'{_who(agency)}</th>{"".join(cells)}</tr>')
     head = "".join(f'<th data-col="{i + 1}">{escape(r.label)}</th>' for i, r in enumerate(figures.RATIOS))
+    head += f'<th data-col="{len(figures.RATIOS) + 1}">正文重复率 R37</th>
     return _HTML(
         f'<h2 id="ratios-heading">四、比率 ratios (R39)</h2>'
         f'<table id="spread"><thead><tr><th>比率</th><th>算法</th><th>机构数</th><th>P5</th><th>P25</th><th>P50</th>'
         f'<th>P75</th><th>P95</th></tr></thead><tbody>{rows}</tbody></table>'
-        f'<p class="note">{note}；离群 {flagged} 处 / {flagged} outlying value(s)。</p>'
+        f'<p class="note">{note}；离群 {flagged} 处 / {flagged} outlying value(s)。正文重复率：与上年同一部分重复的'
+        f'最高比例（R37，有上年源数据时）/ R37: the largest share of a section repeated from last year.</p>'
         f'<table id="ratios" class="sortable"><thead><tr><th data-col="0">机构 agency</th>{head}</tr></thead>'
         f'<tbody>{"".join(body)}</tbody></table><script>{SORTER}</script>')
 

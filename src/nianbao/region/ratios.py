@@ -198,3 +198,21 @@ def jumps(report: Report, previous: Report | None) -> list[Jump]:
         if last == 0 or this == 0 or this > JUMP_UP * last or this < JUMP_DOWN * last:
             found.append(Jump(name, last, this))
     return found
+
+
+def repetition(report: Report, previous: Report | None) -> float | None:
+    """R37: the largest share (%) of a section's text repeated from last year's same section, where
+    last year's source exists and the rules measure it (rules.narrative); None otherwise."""
+    try:
+        from ..rules.narrative import repeated
+    except ImportError:  # the R37 measure is not there: the overview goes without it
+        return None
+    if previous is None:
+        return None
+    shares = []
+    for section in report.format.sections:
+        this, last = report.sections.get(section.number) or "", previous.sections.get(section.number) or ""
+        found = repeated(this, last, report.format) if this and last else None
+        if found is not None:
+            shares.append(found.share)
+    return max(shares) if shares else None
