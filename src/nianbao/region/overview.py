@@ -315,7 +315,7 @@ def ratios(region: Region) -> _HTML:
         body.append(f'<tr data-agency="{escape(agency_id)}"><th scope="row" data-sort="{escape(agency.name)}">'
                     f'{_who(agency)}</th>{"".join(cells)}</tr>')
     head = "".join(f'<th data-col="{i + 1}">{escape(r.label)}</th>' for i, r in enumerate(figures.RATIOS))
-    head += f'<th data-col="{len(figures.RATIOS) + 1}">正文重复率 R37</th>
+    head += f'<th data-col="{len(figures.RATIOS) + 1}">正文重复率 R37</th>'
     return _HTML(
         f'<h2 id="ratios-heading">四、比率 ratios (R39)</h2>'
         f'<table id="spread"><thead><tr><th>比率</th><th>算法</th><th>机构数</th><th>P5</th><th>P25</th><th>P50</th>'
