@@ -61,7 +61,8 @@ def test_findings_are_counted_by_severity_or_unknown(tmp_path):
     (tmp_path / "validation.json").write_text(json.dumps({"findings": [
         {"rule": "R10", "severity": "error"}, {"rule": "R22", "severity": "warning"},
         {"rule": "R9", "severity": "critical"}, {"rule": "R5", "severity": "warning"}]}), encoding="utf-8")
-    assert provenance.findings_summary(tmp_path) == {"known": True, "error": 2, "warning": 2, "info": 0}
+    assert provenance.findings_summary(tmp_path) == {"known": True, "error": 2, "warning": 2, "info": 0,
+                                                      "rules": ["R10", "R22", "R5", "R9"]}
 
 
 def test_one_report_render_is_sealed_and_the_batch_skips_it(rendered_sample, tmp_path):

@@ -384,7 +384,7 @@ def _dask_outcomes(address: str, jobs: list[Job], bundle, workers: int, task_kwa
 def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agencies: list[str] | None = None,
               force: bool = False, retry_failed: bool = False, scheduler: str | None = None,
               timeout: float = DEFAULT_TIMEOUT, pdf: bool = True, engine: dict | None = None,
-              fork: bool = True, stream=None, wait: bool = False) -> BatchSummary:
+              fork: bool = True, stream=None, wait: bool = False, overview: bool = True) -> BatchSummary:
     """Render every agency of the year with a parameter file (or the given ones) whose inputs
     changed; see the module docstring. engine: papermill/nbclient keyword arguments for the task;
     fork=False: plain kernels instead of fork-server ones (same reports, slower).
@@ -438,6 +438,8 @@ def run_batch(year, *, root: Path | None = None, jobs: int | None = None, agenci
                 pass  # a full disk: the previous index stays whole
             raise
         progress.close()
+        if overview and (summary.rendered or not (out_dir / "overview.html").is_file()):
+            region_overview(root, year, pdf, summary)  # before the index, which links to it
         index_rows(root, year, plan.entries)
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -559,6 +561,17 @@ def index_rows(root: Path, year: int, entries: list[Entry]) -> Path:
             manifest = provenance.read_manifest(folder)
             rows.append((agency, manifest, read_failure(folder) if manifest else None))
     return write_index(root / "outputs" / str(year), year, rows)
+
+
+def region_overview(root: Path, year: int, pdf: bool, summary: BatchSummary) -> None:
+    """outputs/<year>/overview.* after the reports (region.overview); if it fails, the reports stand
+    and the summary says why."""
+    from ..region.overview import build_overview
+
+    try:
+        build_overview(root, year, pdf=pdf)
+    except NianbaoError as error:
+        summary.warnings.add(f"区域概览未生成 / the region overview was not written: {error}")
 
 
 def lost_result(root: Path, shared: list, job: Job, outcome) -> JobResult:

@@ -10,7 +10,7 @@ from ..errors import NianbaoError, printable
 
 # One module per command; each has add_parser(subparsers) and run(args) -> int.
 COMMANDS = ("init", "render", "check", "import_", "new", "template", "batch", "audit", "synth", "lab", "key",
-            "rollup", "status")
+            "rollup", "status", "overview", "export")
 
 
 def positive(kind, *, also: tuple[str, ...] = ()):

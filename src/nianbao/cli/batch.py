@@ -28,6 +28,8 @@ def add_parser(sub) -> None:
     p.add_argument("--no-fork", action="store_true",
                    help="每份报告启动普通内核，不用 fork 服务器（更慢，结果相同）/ plain kernels instead of "
                         "fork-server ones (slower, same reports; the only way off Linux)")
+    p.add_argument("--no-overview", action="store_true",
+                   help="不生成区域概览 / skip outputs/<year>/overview.* (nianbao overview makes it alone)")
     p.set_defaults(run=run)
 
 
@@ -37,7 +39,7 @@ def run(args) -> int:
         summary = run_batch(args.year, jobs=args.jobs, agencies=agencies, force=args.force,
                             retry_failed=args.retry_failed, scheduler=args.scheduler, timeout=args.timeout,
                             pdf=not args.no_pdf, wait=args.wait,
-                            fork=not args.no_fork)
+                            fork=not args.no_fork, overview=not args.no_overview)
     except (Interrupted, OutputsUnwritable) as stop:
         print(f"nianbao batch: {stopped_message(stop)}", file=sys.stderr)
         return stop.exit_code

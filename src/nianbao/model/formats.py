@@ -25,6 +25,7 @@ SECTION_NUMBERS = ("一", "二", "三", "四", "五", "六")
 APPLICANT = "applicant"  # table 三: one of the six applicant kinds summed into 总计 (R9)
 LEGAL = "legal"  # an applicant kind nested under 法人或其他组织
 TOTAL = "total"  # the 总计 column of tables 三 and 四
+CORRECTED = "corrected"  # table 四: 结果纠正, the decisions a review or court corrected (纠错率, R39)
 
 # Table 三 row roles
 NEW = "new"  # 一、本年新收
@@ -33,6 +34,10 @@ RESULT = "result"  # a row of 三、本年度办理结果 that adds up to （七
 RESULTS_TOTAL = "results-total"  # （七）总计
 CARRIED_OUT = "carried-out"  # 四、结转下年度继续办理
 UNPAID_FEE = "unpaid-fee"  # a result row meaning a fee notice went unpaid (2021 （六）2; rule R15)
+
+# Result outcomes (Row.outcome): what a result row means for the region's ratios (R39)
+DISCLOSED = "disclosed"  # （一）予以公开, （二）部分公开: 实质公开
+WITHHELD = "withheld"  # （三）不予公开
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ class Row:
     role: str = ""  # NEW, CARRIED_IN, RESULT, RESULTS_TOTAL, CARRIED_OUT
     category: str = ""  # result rows: the result group a row counts in (予以公开 … 其他处理), its words in a text
     extra: str = ""  # a second role, e.g. UNPAID_FEE
+    outcome: str = ""  # result rows: DISCLOSED, WITHHELD or '' (the ratios of R39)
 
 
 @dataclass(frozen=True)
@@ -221,6 +227,10 @@ class Format:
         """The key of the table-三 row playing a role (NEW, CARRIED_IN, RESULTS_TOTAL, CARRIED_OUT, UNPAID_FEE)."""
         return next(r.key for r in self.table3_rows if role in (r.role, r.extra))
 
+    def row_keys(self, outcome: str) -> tuple[str, ...]:
+        """The table-三 result rows of an outcome (DISCLOSED, WITHHELD), in table order."""
+        return tuple(r.key for r in self.table3_rows if r.outcome == outcome)
+
     def has_row(self, role: str) -> bool:
         return any(role in (r.role, r.extra) for r in self.table3_rows)
 
@@ -291,13 +301,16 @@ LEGAL_KEYS = tuple(c.key for c in TABLE3_COLUMNS if c.role == LEGAL)  # nested u
 APPLICANT_ALIASES = {"社会组织": "社会公益组织"}  # what narratives (and the sample) also call a column
 
 
+OUTCOMES = {"予以公开": DISCLOSED, "部分公开": DISCLOSED, "不予公开": WITHHELD}  # result group → outcome
+
+
 def _group(group: str, prefix: str, labels: list[str]) -> list[Row]:
-    return [Row(f"{prefix}.{i}", f"{i}.{label}", group, TABLE3_RESULTS, RESULT, prefix)
-            for i, label in enumerate(labels, 1)]
+    return [Row(f"{prefix}.{i}", f"{i}.{label}", group, TABLE3_RESULTS, RESULT, prefix,
+                outcome=OUTCOMES.get(prefix, "")) for i, label in enumerate(labels, 1)]
 
 
 def _result(key: str, label: str) -> Row:
-    return Row(key, label, "", TABLE3_RESULTS, RESULT, key)
+    return Row(key, label, "", TABLE3_RESULTS, RESULT, key, outcome=OUTCOMES.get(key, ""))
 
 
 def _table3_rows(other_subrows: list[str] | None) -> tuple[Row, ...]:
@@ -343,7 +356,7 @@ TABLE4_GROUPS = (
 )
 TABLE4_COLUMNS = (
     Column("结果维持", "结果维持"),
-    Column("结果纠正", "结果纠正"),
+    Column("结果纠正", "结果纠正", role=CORRECTED),
     Column("其他结果", "其他结果"),
     Column("尚未审结", "尚未审结"),
     Column("总计", "总计", role=TOTAL),

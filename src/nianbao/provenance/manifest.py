@@ -209,13 +209,14 @@ def findings_summary(folder: Path) -> dict:
     except (FileNotFoundError, ValueError):
         return {"known": False, **{s: 0 for s in SEVERITIES}}
     findings = data.get("findings", []) if isinstance(data, dict) else []
-    counts = {s: 0 for s in SEVERITIES}
+    counts, rules = {s: 0 for s in SEVERITIES}, set()
     for finding in findings:
         severity = str(finding.get("severity", "")).lower() if isinstance(finding, dict) else ""
         severity = {"critical": "error", "warn": "warning"}.get(severity, severity)
         if severity in counts:
             counts[severity] += 1
-    return {"known": True, **counts}
+            rules.add(str(finding.get("rule", "")))
+    return {"known": True, **counts, "rules": sorted(rules)}  # rules: what index.html filters by
 
 
 # ------------------------------------------------------------------ manifest
