@@ -84,7 +84,7 @@ def test_a_report_that_fails_keeps_the_previous_one_and_both_are_shown(tmp_path)
     # index.html: failed, the cause, and the links to the report that was kept
     index = (out_dir / "index.html").read_text(encoding="utf-8")
     for agency in ("a-input", "b-raise"):
-        row = re.search(rf'<tr class="(\w+)" data-agency="{agency}">(.*?)</tr>', index, re.S).groups()
+        row = re.search(rf'<tr class="(\w+)" data-agency="{agency}"[^>]*>(.*?)</tr>', index, re.S).groups()
         assert row[0] == "failed" and f'href="{agency}/report.html"' in row[1], row
         assert "kept the previous report" in row[1]
     assert "12件" in index and "planted failure" in index

@@ -68,7 +68,7 @@ def test_yaml11_numbers_are_refused_in_parameters_and_last_years_source(project,
     assert main(RENDER) == 2
     clear_message(capsys.readouterr().err, str(params), "year", "0x7E5")
     current, previous = tmp_path / "2022" / "jiaozuo-jyj.yaml", tmp_path / "2021" / "jiaozuo-jyj.yaml"
-    for path, text in ((current, SAMPLE_TEXT.replace("year: 2021", "year: 2022")), (previous, with_cell("0b1"))):
+    for path, text in ((current, SAMPLE_TEXT.replace("year: 2021", "year: 2022").replace("2021年", "2022年")), (previous, with_cell("0b1"))):
         path.parent.mkdir()
         path.write_text(text, encoding="utf-8")
     assert main(["check", str(current), "--previous", str(previous)]) == 2
